@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const Liveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });
+
+export const Readiness = z
+  .object({
+    ready: z.boolean(),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })),
+  })
+  .meta({ id: 'Readiness' });
+export type Readiness = z.infer<typeof Readiness>;
+
+export const GpuStatus = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  utilizationPercent: z.number(),
+  memoryUsedMiB: z.number(),
+  memoryTotalMiB: z.number(),
+});
+export type GpuStatus = z.infer<typeof GpuStatus>;
+
+export const InferenceHealth = z
+  .object({
+    status: z.enum(['ok', 'loading', 'draining']),
+    model: z.string(),
+    version: z.string(),
+    task: z.string(),
+    provider: z.enum(['cuda', 'cpu']),
+    uptimeSeconds: z.number().nonnegative(),
+    inFlight: z.number().int().nonnegative(),
+    batching: z.object({ enabled: z.boolean(), maxBatchSize: z.number().int(), maxDelayMs: z.number() }),
+    gpus: z.array(GpuStatus).optional(),
+  })
+  .meta({ id: 'InferenceHealth' });
+export type InferenceHealth = z.infer<typeof InferenceHealth>;
+
+export const DispatcherHealth = z
+  .object({
+    status: z.enum(['ok', 'draining']),
+    role: z.enum(['all', 'api', 'worker']),
+    uptimeSeconds: z.number().nonnegative(),
+    redis: z.enum(['ready', 'connecting', 'reconnecting', 'end', 'close', 'wait', 'connect']),
+    models: z.array(z.string()),
+  })
+  .meta({ id: 'DispatcherHealth' });
+export type DispatcherHealth = z.infer<typeof DispatcherHealth>;

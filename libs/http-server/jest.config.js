@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'http-server',
+  preset: '../../jest.preset.js',
+};

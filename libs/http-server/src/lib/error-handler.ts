@@ -1,0 +1,72 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '@ai/observability';
+import { Counter, type Registry } from 'prom-client';
+import { AppError } from './app-error';
+
+/** Errors raised by express.json() / express.raw() carry a `type` and a `status`. */
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const bodyError = error as BodyParserError;
+  switch (bodyError?.type) {
+    case 'entity.too.large':
+      return AppError.payloadTooLarge(`body: request body exceeds the ${bodyError.limit ?? ''} byte limit`.replace('  ', ' '), 'body');
+    case 'entity.parse.failed':
+      return AppError.badRequest('body: malformed JSON', 'body');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported_media_type', `body: ${bodyError.message}`, { field: 'body' });
+    case 'request.aborted':
+      return new AppError(400, 'request_aborted', 'body: the client aborted the request');
+  }
+  if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return new AppError(bodyError.status, 'invalid_request', bodyError.message);
+  }
+  return new AppError(500, 'internal_error', 'internal error', { cause: error });
+}
+
+/** 404 for every path no route matched. */
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => next(AppError.notFound(`no route for ${req.method} ${req.path}`));
+}
+
+/**
+ * The central error handler: one JSON shape for every error, logged with the request id and counted.
+ * Stack traces go to the log, never to the client.
+ */
+export function errorHandler(logger: Logger, registry: Registry): ErrorRequestHandler {
+  const errors = new Counter({
+    name: 'http_errors_total',
+    help: 'Error responses by HTTP status and error code.',
+    labelNames: ['status', 'code'] as const,
+    registers: [registry],
+  });
+  return (error, req, res, _next) => {
+    const appError = toAppError(error);
+    errors.inc({ status: String(appError.status), code: appError.code });
+    if (appError.status >= 500) {
+      logger.error('request failed', { requestId: req.id, path: req.path, error: (error as Error)?.stack ?? String(error) });
+    } else {
+      logger.debug('request rejected', { requestId: req.id, path: req.path, code: appError.code, message: appError.message });
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [name, value] of Object.entries(appError.options.headers ?? {})) res.setHeader(name, value);
+    res.status(appError.status).json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.field && { field: appError.field }),
+        ...(appError.options.details !== undefined && { details: appError.options.details }),
+        requestId: req.id,
+      },
+    });
+  };
+}

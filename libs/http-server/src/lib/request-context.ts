@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '@ai/observability';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** From the caller's X-Request-Id when it is well-formed, otherwise a fresh UUID; echoed in the response. */
+    id: string;
+  }
+}
+
+/** Gives every request an id (kept from X-Request-Id when sane) and echoes it back. */
+export function requestId() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = req.header('x-request-id');
+    req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  };
+}
+
+/** One JSON log line per request: request id, method, path, status, latency in ms. Probes log at debug. */
+export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : quietPaths.has(req.path) ? 'debug' : 'info';
+      logger.log(level, 'request', {
+        requestId: req.id,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        latencyMs: Math.round(latencyMs * 1000) / 1000,
+      });
+    });
+    next();
+  };
+}

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
+
+export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+
+export interface NodeServiceOptions {
+  /** Shown in errors. */
+  name: string;
+  /** A .ts entry (run through tsx) or a built .js file, relative to the workspace root or absolute. */
+  entry: string;
+  env?: Record<string, string | undefined>;
+  /** Path polled until it answers 2xx; default /healthz. Set to null for processes with no HTTP server. */
+  readyPath?: string | null;
+  readyTimeoutMs?: number;
+  /** Use this port instead of a free one. */
+  port?: number;
+}
+
+export interface RunningNodeService {
+  name: string;
+  port: number;
+  url: string;
+  process: ChildProcess;
+  /** stdout and stderr so far, for assertions and failure messages. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  /** Sends a signal (default SIGTERM) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Starts one of the workspace's services as a real child process, on a free port, and waits until it
+ * answers. TypeScript entries run through tsx so tests need no build; built entries run as production does.
+ */
+export async function startNodeService(options: NodeServiceOptions): Promise<RunningNodeService> {
+  const port = options.port ?? (await freePort());
+  const entry = options.entry.startsWith('/') ? options.entry : join(WORKSPACE_ROOT, options.entry);
+  const args = entry.endsWith('.ts') ? ['--require', 'tsx/cjs', entry] : [entry];
+  const child = spawn(process.execPath, args, {
+    cwd: WORKSPACE_ROOT,
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const url = `http://127.0.0.1:${port}`;
+  const service: RunningNodeService = {
+    name: options.name,
+    port,
+    url,
+    process: child,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  const readyPath = options.readyPath === undefined ? '/healthz' : options.readyPath;
+  if (readyPath !== null) {
+    try {
+      await waitFor(`${options.name} at ${url}${readyPath}`, async () => {
+        if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}:\n${output}`);
+        const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) });
+        return res.ok;
+      }, options.readyTimeoutMs ?? 60_000, 100);
+    } catch (error) {
+      await service.stop('SIGKILL');
+      throw new Error(`${String(error)}\n--- ${options.name} output ---\n${output}`);
+    }
+  }
+  return service;
+}
