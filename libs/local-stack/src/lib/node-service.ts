@@ -1,9 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
-export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+/** The nearest folder above `start` holding nx.json: the workspace root, whether running from source or dist. */
+export function findWorkspaceRoot(start = process.cwd()): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+export const WORKSPACE_ROOT = findWorkspaceRoot(__dirname);
 
 export interface NodeServiceOptions {
   /** Shown in errors. */

@@ -1,4 +1,4 @@
 module.exports = {
-  displayName: 'testing',
+  displayName: 'local-stack',
   preset: '../../jest.preset.js',
 };
