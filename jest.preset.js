@@ -1,5 +1,6 @@
 // Shared jest settings: ts-jest without type-checking (tsc does that in lint/build), node environment,
-// one worker per core so real Redis and onnxruntime tests do not starve each other on small machines.
+// one jest worker per project (Nx already runs two projects at once on two cores, and the real Redis and
+// onnxruntime tests would starve each other with more).
 module.exports = {
   testEnvironment: 'node',
   transform: {
@@ -9,4 +10,5 @@ module.exports = {
   testMatch: ['**/?(*.)+(spec|test).ts'],
   moduleNameMapper: require('./tools/jest-path-mapping.js'),
   maxWorkers: 1,
+  reporters: ['default', require.resolve('./tools/jest-totals-reporter.js')],
 };
