@@ -1,0 +1,59 @@
+import type { Express } from 'express';
+import { InferenceHealth, Liveness, Readiness, type RouteDoc } from '@ai/contracts';
+import { probeGpus } from '@ai/model-runtime';
+import type { InferenceContext } from '../inference-context';
+import type { RouteModule } from './route-module';
+
+const healthRouteDocs: RouteDoc[] = [
+  { method: 'get', path: '/healthz', summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'alive', schema: Liveness } } },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: the model is loaded and warmed up, and the process is not draining',
+    tags: ['health'],
+    responses: { 200: { description: 'ready', schema: Readiness }, 503: { description: 'loading or draining', schema: Readiness } },
+  },
+  { method: 'get', path: '/health', summary: 'Model, provider, in-flight requests, GPUs', tags: ['health'], responses: { 200: { description: 'status', schema: InferenceHealth } } },
+];
+
+export function healthRoutes(ctx: InferenceContext): RouteModule {
+  return { docs: healthRouteDocs, mount: (app) => mountHealthRoutes(app, ctx) };
+}
+
+function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', (_req, res) => {
+    const body: Readiness = {
+      ready: ctx.ready,
+      checks: {
+        model: ctx.ready || ctx.draining ? { ok: true } : { ok: false, message: 'loading and warming up the model' },
+        accepting: ctx.draining ? { ok: false, message: 'draining before shutdown' } : { ok: true },
+      },
+    };
+    res.status(body.ready ? 200 : 503).json(body);
+  });
+
+  app.get('/health', async (_req, res) => {
+    const model = ctx.ready || ctx.draining ? ctx.model() : undefined;
+    const gpus = await probeGpus();
+    const body: InferenceHealth = {
+      status: ctx.draining ? 'draining' : model ? 'ok' : 'loading',
+      model: ctx.modelName,
+      version: ctx.modelVersion,
+      task: ctx.version.config.task,
+      provider: model?.provider ?? 'cpu',
+      uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+      inFlight: ctx.inFlight,
+      batching: {
+        enabled: model?.batcher.enabled ?? ctx.config.MAX_BATCH_SIZE > 1,
+        maxBatchSize: Math.min(ctx.config.MAX_BATCH_SIZE, ctx.version.config.maxBatchSize),
+        maxDelayMs: ctx.config.MAX_BATCH_DELAY_MS,
+      },
+      ...(gpus && { gpus }),
+    };
+    res.json(body);
+  });
+}

@@ -1,0 +1,104 @@
+import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
+import { createHttpApp, listen } from '@ai/http-server';
+import { loadModel, resolveModelVersion, type LoadedModel } from '@ai/model-runtime';
+import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
+import { badInputHandler } from './bad-input-handler';
+import type { InferenceConfig } from './config';
+import { InferenceContext } from './inference-context';
+import { createInferenceMetrics } from './metrics';
+import { classifyRoutes } from './routes/classify-routes';
+import { generateRoutes } from './routes/generate-routes';
+import { healthRoutes } from './routes/health-routes';
+import { kserveV2Routes } from './routes/kserve-v2-routes';
+import { loadRoutes } from './routes/load-routes';
+import { predictRoutes } from './routes/predict-routes';
+import type { RouteModule } from './routes/route-module';
+
+export interface RunningInference {
+  url: string;
+  port: number;
+  /** The loaded model (for tests and benchmarks that compare with raw session runs). */
+  model: LoadedModel;
+  /** Readiness goes false, in-flight requests finish (up to SHUTDOWN_GRACE_MS), then every handle closes. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A logger to use instead of one built from the config. */
+  logger?: Logger;
+}
+
+const TASK_ROUTES: Record<ModelTask, ((ctx: InferenceContext) => RouteModule)[]> = {
+  'image-classification': [classifyRoutes, kserveV2Routes],
+  'tabular-classification': [predictRoutes, kserveV2Routes],
+  'text-generation': [generateRoutes],
+};
+
+/**
+ * Starts the inference service: resolves the model version, listens (live, not ready), opens and warms up the
+ * session, then turns ready. Resolves once ready; rejects (and closes everything) if the model cannot load.
+ */
+export async function start(config: InferenceConfig, options: StartOptions = {}): Promise<RunningInference> {
+  const logger = options.logger ?? createLogger({ service: 'inference', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  const version = resolveModelVersion({
+    repository: config.MODEL_REPOSITORY,
+    name: config.MODEL_NAME,
+    version: config.MODEL_VERSION,
+    path: config.MODEL_PATH,
+  });
+  const labels = { model: version.config.name, version: version.config.version };
+  const registry = createMetricsRegistry({ service: 'inference' });
+  const metrics = createInferenceMetrics(registry, labels);
+  const ctx = new InferenceContext(config, logger, metrics, version);
+
+  const modules = [healthRoutes(ctx), ...TASK_ROUTES[version.config.task].map((routes) => routes(ctx))];
+  if (config.ENABLE_LOAD_ENDPOINT) modules.push(loadRoutes(ctx));
+  const openapi = buildOpenApiDocument(
+    { title: 'inference', version: '1', description: `Serves ${labels.model} version ${labels.version} (${version.config.task}).` },
+    modules.flatMap((m) => m.docs),
+  );
+  const app = createHttpApp({ logger, registry, openapi, jsonLimitBytes: config.BODY_LIMIT_BYTES }, (app) => {
+    for (const module of modules) module.mount(app);
+    app.use(badInputHandler());
+  });
+  const server = await listen(app, { port: config.PORT, host: config.HOST });
+  logger.info('listening, loading model', { url: server.url, ...labels, dir: version.dir });
+
+  let model: LoadedModel;
+  try {
+    model = await loadModel({
+      path: version.dir,
+      providers: config.ORT_PROVIDERS,
+      intraOpThreads: config.ORT_INTRA_OP_THREADS,
+      maxBatchSize: config.MAX_BATCH_SIZE,
+      maxBatchDelayMs: config.MAX_BATCH_DELAY_MS,
+      onFallback: (reason) => logger.warn('execution provider fallback', { reason }),
+      onBatch: (size) => metrics.batchSize.observe(size),
+    });
+    for (const module of modules) module.onLoaded?.(model);
+  } catch (error) {
+    await server.close(0);
+    throw error;
+  }
+  metrics.loadSeconds.set(model.loadSeconds);
+  metrics.provider(model.provider);
+  ctx.setLoaded(model);
+  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1 });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    port: server.port,
+    model,
+    stop() {
+      stopping ??= (async () => {
+        ctx.draining = true;
+        await server.close(config.SHUTDOWN_GRACE_MS);
+        await model.close();
+        registry.clear();
+        if (!options.logger) logger.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'model-runtime',
+  preset: '../../jest.preset.js',
+};

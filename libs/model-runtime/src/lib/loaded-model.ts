@@ -1,0 +1,102 @@
+import * as ort from 'onnxruntime-node';
+import type { ModelConfig, TensorSpec } from '@ai/contracts';
+import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
+import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
+import { createInferenceSession, type ExecutionProvider, type ProviderPreference } from './session-factory';
+
+export interface LoadModelOptions extends ModelLocation {
+  /** Default `auto` (CUDA when it loads, CPU otherwise). */
+  providers?: ProviderPreference;
+  /** onnxruntime intra-op threads; unset lets onnxruntime choose. */
+  intraOpThreads?: number;
+  /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
+  maxBatchSize?: number;
+  /** Dynamic batching: longest wait for a batch to fill. Default 2 ms. */
+  maxBatchDelayMs?: number;
+  /** Told why CUDA was skipped. */
+  onFallback?: (reason: string) => void;
+  /** Called after every session.run with its batch size and duration. */
+  onBatch?: (batchSize: number, inferenceMs: number) => void;
+}
+
+/** A model version opened on onnxruntime, warmed up, behind its dynamic batcher. */
+export interface LoadedModel {
+  version: ModelVersion;
+  config: ModelConfig;
+  session: ort.InferenceSession;
+  provider: ExecutionProvider;
+  fallbackReason?: string;
+  /** Time to open the session and run the warm-up, in seconds. */
+  loadSeconds: number;
+  batcher: DynamicBatcher;
+  /** Runs `feeds` through the batcher. */
+  run(feeds: TensorMap): Promise<BatchedResult>;
+  /** A zero-filled input of `rows` rows for every model input (dynamic non-batch dimensions become 1). */
+  zeroFeeds(rows: number): TensorMap;
+  /** Waits for queued and running batches, then releases the session. */
+  close(): Promise<void>;
+}
+
+function zeroTensor(spec: TensorSpec, rows: number): ort.Tensor {
+  const dims = spec.shape.map((d, i) => (i === 0 ? rows : d < 0 ? 1 : d));
+  const size = dims.reduce((n, d) => n * d, 1);
+  switch (spec.dtype) {
+    case 'float32':
+      return new ort.Tensor('float32', new Float32Array(size), dims);
+    case 'int64':
+      return new ort.Tensor('int64', new BigInt64Array(size), dims);
+    case 'int32':
+      return new ort.Tensor('int32', new Int32Array(size), dims);
+    case 'uint8':
+      return new ort.Tensor('uint8', new Uint8Array(size), dims);
+  }
+}
+
+/**
+ * Resolves a model version in the repository, opens it on the best provider, checks that the model's inputs match
+ * its config, and warms it up (a first run at batch 1 and at the largest batch) so the first request is not slow.
+ */
+export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
+  const started = performance.now();
+  const version = resolveModelVersion(options);
+  const { config } = version;
+  const opened = await createInferenceSession({
+    modelFile: version.modelFile,
+    providers: options.providers,
+    intraOpThreads: options.intraOpThreads,
+    onFallback: options.onFallback,
+  });
+  const { session } = opened;
+  for (const spec of config.inputs) {
+    if (!session.inputNames.includes(spec.name)) {
+      await session.release();
+      throw new Error(`${version.dir}/config.json declares input "${spec.name}", the model has ${session.inputNames.join(', ')}`);
+    }
+  }
+  const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
+  const batcher = new DynamicBatcher({
+    run: (feeds) => session.run(feeds),
+    maxBatchSize,
+    maxBatchDelayMs: options.maxBatchDelayMs ?? 2,
+    onBatch: options.onBatch,
+  });
+  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
+  await session.run(zeroFeeds(1));
+  if (maxBatchSize > 1) await session.run(zeroFeeds(maxBatchSize));
+
+  return {
+    version,
+    config,
+    session,
+    provider: opened.provider,
+    fallbackReason: opened.fallbackReason,
+    loadSeconds: (performance.now() - started) / 1000,
+    batcher,
+    run: (feeds) => batcher.submit(feeds),
+    zeroFeeds,
+    async close() {
+      await batcher.idle();
+      await session.release();
+    },
+  };
+}
