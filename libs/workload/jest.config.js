@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'workload',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,49 @@
+import { arrivalSchedule } from './arrival-schedule';
+import { OutcomeLedger } from './outcome-ledger';
+
+describe('arrivalSchedule', () => {
+  it('spreads each second\'s requests evenly inside that second', () => {
+    const times = [...arrivalSchedule([4, 2])].map((r) => [r.seq, r.second, r.intendedMs]);
+    expect(times).toEqual([[0, 0, 0], [1, 0, 250], [2, 0, 500], [3, 0, 750], [4, 1, 1000], [5, 1, 1500]]);
+  });
+
+  it('draws poisson arrivals that keep the per-second count, sorted, and repeat with the same seed', () => {
+    const a = [...arrivalSchedule([50, 0, 30], { arrivals: 'poisson', seed: 7 })];
+    const b = [...arrivalSchedule([50, 0, 30], { arrivals: 'poisson', seed: 7 })];
+    const c = [...arrivalSchedule([50, 0, 30], { arrivals: 'poisson', seed: 8 })];
+    expect(a.filter((r) => r.second === 0)).toHaveLength(50);
+    expect(a.filter((r) => r.second === 2)).toHaveLength(30);
+    expect(a.every((r) => r.intendedMs >= r.second * 1000 && r.intendedMs < (r.second + 1) * 1000)).toBe(true);
+    expect(a.every((r, i) => i === 0 || r.intendedMs >= a[i - 1].intendedMs)).toBe(true);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+    // Not evenly spaced: gaps vary as in a Poisson process.
+    const gaps = a.slice(1, 50).map((r, i) => r.intendedMs - a[i].intendedMs);
+    expect(Math.max(...gaps) / Math.min(...gaps)).toBeGreaterThan(5);
+  });
+
+  it('stops at the limit', () => {
+    expect([...arrivalSchedule([10, 10], { limit: 13 })]).toHaveLength(13);
+  });
+});
+
+describe('OutcomeLedger', () => {
+  it('settles each request once, so the four outcomes add up to the scheduled total', () => {
+    const ledger = new OutcomeLedger();
+    for (let seq = 0; seq < 2000; seq += 1) ledger.schedule(seq);
+    expect(ledger.settle(0, 'completed')).toBe(true);
+    expect(ledger.settle(0, 'failed', 'late callback')).toBe(false);
+    expect(ledger.settle(1, 'timedOut')).toBe(true);
+    expect(ledger.settle(1, 'completed')).toBe(false);
+    expect(ledger.settle(2, 'failed', 'enqueue_429')).toBe(true);
+    expect(ledger.settle(3, 'failed', 'enqueue_429')).toBe(true);
+    expect(ledger.settle(4, 'failed', 'network')).toBe(true);
+    expect(ledger.settle(5000, 'completed')).toBe(false);
+    expect(ledger.pending).toBe(1995);
+    expect(ledger.settleRemaining(2000, 'notSent')).toBe(1995);
+    const totals = ledger.totals();
+    expect(totals).toEqual({ scheduled: 2000, completed: 1, failed: 3, timedOut: 1, notSent: 1995 });
+    expect(totals.completed + totals.failed + totals.timedOut + totals.notSent).toBe(totals.scheduled);
+    expect(ledger.failuresByReason()).toEqual({ enqueue_429: 2, network: 1 });
+  });
+});
