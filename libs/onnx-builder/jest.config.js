@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'onnx-builder',
+  preset: '../../jest.preset.js',
+  testEnvironment: '<rootDir>/jest-onnxruntime-environment.js',
+};

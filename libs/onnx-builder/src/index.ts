@@ -1,0 +1,5 @@
+export * from './lib/attributes';
+export * from './lib/tensor-data';
+export * from './lib/onnx-graph-builder';
+export * from './lib/seeded-random';
+export * from './lib/mobilenet-v2';

@@ -1,0 +1,68 @@
+/**
+ * mulberry32: a tiny, fast 32-bit PRNG. Same seed, same sequence on every platform, which is what makes
+ * weight initialisation, data splits and shuffles reproducible.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Seeded uniform, normal and permutation draws over mulberry32. */
+export class SeededRandom {
+  private readonly next: () => number;
+  private spare: number | undefined;
+
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
+  }
+
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return this.next();
+  }
+
+  /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
+  normal(): number {
+    if (this.spare !== undefined) {
+      const s = this.spare;
+      this.spare = undefined;
+      return s;
+    }
+    const u = 1 - this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Fisher–Yates shuffle in place; returns the same array. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+
+  /**
+   * He (Kaiming) normal initialisation: N(0, 2 / fanIn). Keeps the variance of ReLU activations constant
+   * from layer to layer, so deep random networks neither explode nor vanish.
+   */
+  heNormal(length: number, fanIn: number): Float32Array {
+    const std = Math.sqrt(2 / fanIn);
+    const out = new Float32Array(length);
+    for (let i = 0; i < length; i++) out[i] = this.normal() * std;
+    return out;
+  }
+}
