@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import {
+  buildOpenApiDocument,
+  DispatcherHealth,
+  EnqueueAccepted,
+  EnqueueBatchAccepted,
+  EnqueueItem,
+  EnqueueRequest,
+  ErrorBody,
+  InferTimeout,
+  JobStatus,
+  Readiness,
+} from '@ai/contracts';
+
+const error = (description: string) => ({ description, schema: ErrorBody });
+
+/** The dispatcher's OpenAPI document, generated from the shared schemas. */
+export function dispatcherOpenApi(): Record<string, unknown> {
+  return buildOpenApiDocument({ title: 'dispatcher', version: '1', description: 'Queues inference work in Redis (BullMQ) and drains it at a set rate.' }, [
+    {
+      method: 'post',
+      path: '/enqueue',
+      summary: 'Queue one item or a batch `{ items }`',
+      request: EnqueueRequest,
+      responses: {
+        202: { description: 'Accepted (one item)', schema: z.union([EnqueueAccepted, EnqueueBatchAccepted]) },
+        400: error('Invalid body, unknown model or callback host not allowed; names the field'),
+        413: error('Body too large'),
+        429: error('Queue full (queue_full) or predicted wait beyond deadlineMs (deadline_exceeded); see Retry-After'),
+        503: error('Redis unreachable'),
+      },
+    },
+    { method: 'get', path: '/jobs/{id}', summary: 'State, result, attempts and timings of a job', responses: { 200: { description: 'The job', schema: JobStatus }, 404: error('Unknown job') } },
+    { method: 'get', path: '/dead-letter/{model}', summary: 'Finally failed jobs of a model, newest first', responses: { 200: { description: '{ model, jobs: JobStatus[] }' }, 404: error('Unknown model') } },
+    {
+      method: 'post',
+      path: '/infer',
+      summary: 'Queue one item and answer when it is done (bounded by SYNC_TIMEOUT_MS)',
+      request: EnqueueItem,
+      responses: {
+        200: { description: 'Completed job', schema: JobStatus },
+        400: error('Invalid body'),
+        429: error('Backpressure or deadline admission'),
+        502: error('The job failed for good'),
+        504: { description: 'Not done in time; poll GET /jobs/{jobId}', schema: InferTimeout },
+      },
+    },
+    { method: 'get', path: '/health', summary: 'Liveness and role', responses: { 200: { description: 'Health', schema: DispatcherHealth } } },
+    { method: 'get', path: '/ready', summary: 'Ready while Redis answers', responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'Not ready', schema: Readiness } } },
+  ]);
+}

@@ -1,0 +1,38 @@
+import type { Express } from 'express';
+import { EnqueueItem } from '@ai/contracts';
+import { AppError, parseOrThrow } from '@ai/http-server';
+import { parsePublicJobId } from '@ai/queue';
+import type { ApiContext } from '../api-context';
+import { acceptJobs } from '../accept-jobs';
+
+/**
+ * POST /infer: the enqueue path, answered when the job is done. The wait is bounded by SYNC_TIMEOUT_MS;
+ * then 504 with the job id so the client can poll GET /jobs/:id (the job keeps running).
+ */
+export function mountInferRoutes(app: Express, ctx: ApiContext): void {
+  app.post('/infer', async (req, res) => {
+    const item = parseOrThrow(EnqueueItem, req.body);
+    if (ctx.queues.has(item.model)) await ctx.waiter.ready(item.model);
+    const [accepted] = await acceptJobs(ctx, [item], (_index, field) => field);
+    const { model, queueJobId } = parsePublicJobId(accepted.jobId) as { model: string; queueJobId: string };
+    const finished = ctx.waiter.wait(model, queueJobId, ctx.config.SYNC_TIMEOUT_MS);
+    // An idempotent duplicate may have finished before we started listening.
+    if (accepted.duplicate) {
+      const now = await ctx.queues.status(accepted.jobId);
+      if (now?.state === 'completed' || now?.state === 'failed') ctx.waiter.settle(model, queueJobId, now.state);
+    }
+    const outcome = await finished;
+    if (outcome === 'timeout') {
+      res.status(504).json({
+        error: { code: 'timeout', message: `not finished within ${ctx.config.SYNC_TIMEOUT_MS} ms; poll GET /jobs/${accepted.jobId}`, jobId: accepted.jobId },
+      });
+      return;
+    }
+    const status = await ctx.queues.status(accepted.jobId);
+    if (!status) throw AppError.unavailable('the job finished but could not be read back', 1);
+    if (status.state === 'failed') {
+      throw new AppError(502, 'inference_failed', status.failedReason ?? 'inference failed', { details: { jobId: accepted.jobId, attempts: status.attempts } });
+    }
+    res.json(status);
+  });
+}

@@ -1,0 +1,29 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { ModelName } from '@ai/contracts';
+import { AppError, parseOrThrow } from '@ai/http-server';
+import type { ApiContext } from '../api-context';
+
+export const DeadLetterQuery = z.object({
+  start: z.coerce.number().int().min(0).default(0),
+  count: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+/** GET /jobs/:id (state, result, timings) and GET /dead-letter/:model (finally failed jobs, newest first). */
+export function mountJobRoutes(app: Express, ctx: ApiContext): void {
+  app.get('/jobs/:id', async (req, res) => {
+    const id = String(req.params.id);
+    if (id.length > 300) throw AppError.badRequest('id: too long', 'id');
+    const status = await ctx.queues.status(id).catch(() => {
+      throw AppError.unavailable('the queue store (Redis) is unreachable; try again shortly', 1);
+    });
+    if (!status) throw AppError.notFound(`no job ${id} (unknown, or removed after its retention time)`);
+    res.json(status);
+  });
+  app.get('/dead-letter/:model', async (req, res) => {
+    const model = parseOrThrow(ModelName, req.params.model, 'model');
+    if (!ctx.queues.has(model)) throw AppError.notFound(`no queue for model ${model}`);
+    const { start, count } = parseOrThrow(DeadLetterQuery, req.query, 'query');
+    res.json({ model, jobs: await ctx.queues.failed(model, start, count) });
+  });
+}

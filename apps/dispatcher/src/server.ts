@@ -1,0 +1,117 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import { createLogger, createMetricsRegistry } from '@ai/observability';
+import { AppError, createHttpApp, listen } from '@ai/http-server';
+import { CallbackAllowlist, CallbackNotifier, createProducerConnection, JobWaiter, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
+import type { DispatcherConfig } from './config';
+import type { ApiContext } from './api-context';
+import { createDispatcherMetrics } from './metrics';
+import { dispatcherOpenApi } from './openapi';
+import { startWorkers, type RunningWorkers } from './workers';
+import { mountHealthRoutes } from './routes/health';
+import { mountEnqueueRoutes } from './routes/enqueue';
+import { mountJobRoutes } from './routes/jobs';
+import { mountInferRoutes } from './routes/infer';
+
+export interface RunningDispatcher {
+  url: string;
+  port: number;
+  /** Graceful: stops taking jobs and requests, finishes active ones, closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Requires `Authorization: Bearer <key>` on the API routes when API_KEYS is set. */
+function requireApiKey(keys: readonly string[]) {
+  const allowed = new Set(keys);
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const key = req.header('authorization')?.replace(/^Bearer\s+/i, '');
+    next(key && allowed.has(key) ? undefined : AppError.unauthorized());
+  };
+}
+
+/**
+ * Starts the dispatcher in this process: the API (ROLE all|api), the workers (ROLE all|worker), or both.
+ * Worker-only processes still serve /health, /ready and /metrics.
+ */
+export async function start(config: DispatcherConfig): Promise<RunningDispatcher> {
+  const startedAt = Date.now();
+  const logger = createLogger({ service: 'dispatcher', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  const registry = createMetricsRegistry({ service: 'dispatcher' });
+  const models = Object.keys(config.INFERENCE_URLS);
+  const redis = createProducerConnection(config.REDIS_URL);
+  let lastRedisError = 0;
+  redis.on('error', (error: Error) => {
+    // ioredis reports every failed reconnect; one line per 10 s is enough.
+    if (Date.now() - lastRedisError > 10_000) logger.warn('redis connection error', { error: error.message });
+    lastRedisError = Date.now();
+  });
+
+  let api: ApiContext | undefined;
+  let draining = false;
+  const apiParts = config.ROLE === 'worker' ? undefined : (() => {
+    const queues = new ModelQueues({
+      models,
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      attempts: config.ATTEMPTS,
+      backoffMs: config.BACKOFF_MS,
+      retention: {
+        completedAgeSeconds: config.COMPLETED_RETENTION_SECONDS,
+        completedCount: config.COMPLETED_RETENTION_COUNT,
+        failedAgeSeconds: config.FAILED_RETENTION_SECONDS,
+        failedCount: config.FAILED_RETENTION_COUNT,
+      },
+    });
+    const monitor = new QueueMonitor({ queues, redis, prefix: config.QUEUE_PREFIX, onError: () => undefined });
+    const waiter = new JobWaiter({ models, connection: workerRedisOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
+    return { queues, monitor, waiter };
+  })();
+  const metrics = createDispatcherMetrics(registry, apiParts);
+  if (apiParts) {
+    await apiParts.monitor.start();
+    api = { config, logger, metrics, ...apiParts, allowlist: new CallbackAllowlist(config.CALLBACK_ALLOWLIST) };
+  }
+
+  let workers: RunningWorkers | undefined;
+  if (config.ROLE !== 'api') {
+    const notifier = new CallbackNotifier({
+      allowlist: new CallbackAllowlist(config.CALLBACK_ALLOWLIST),
+      attempts: config.CALLBACK_ATTEMPTS,
+      onOutcome: (outcome, url, detail) => {
+        metrics.callbacks.inc({ status: outcome });
+        if (outcome !== 'delivered') logger.warn('callback not delivered', { outcome, url, detail });
+      },
+    });
+    workers = startWorkers(config, { logger, metrics, counter: redis, notifier });
+  }
+
+  const app = createHttpApp({ logger, registry, openapi: dispatcherOpenApi(), jsonLimitBytes: config.BODY_LIMIT_BYTES }, (routes: Express) => {
+    mountHealthRoutes(routes, { config, redis, startedAt, draining: () => draining });
+    if (!api) return;
+    if (config.API_KEYS.length > 0) routes.use(['/enqueue', '/infer', '/jobs', '/dead-letter'], requireApiKey(config.API_KEYS));
+    mountEnqueueRoutes(routes, api);
+    mountJobRoutes(routes, api);
+    mountInferRoutes(routes, api);
+  });
+  const server = await listen(app, { port: config.PORT, host: config.HOST });
+  logger.info('dispatcher started', { url: server.url, role: config.ROLE, models, drainRate: config.DRAIN_RATE, concurrency: config.CONCURRENCY });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    port: server.port,
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        // Requests in flight (a sync /infer) may need the workers, so both wind down together.
+        await Promise.all([server.close(config.SHUTDOWN_GRACE_MS), workers?.close()]);
+        await apiParts?.waiter.close();
+        await apiParts?.monitor.stop();
+        await apiParts?.queues.close();
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info('dispatcher stopped');
+        logger.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Worker } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { Logger } from '@ai/observability';
+import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, workerRedisOptions, type InferenceJob } from '@ai/queue';
+import type { DispatcherConfig } from './config';
+import type { DispatcherMetrics } from './metrics';
+
+export interface RunningWorkers {
+  /** Stops taking jobs, lets active ones finish, then delivers pending callbacks and closes connections. */
+  close(): Promise<void>;
+}
+
+/** One BullMQ worker per model, wired to metrics, logs and callbacks. */
+export function startWorkers(config: DispatcherConfig, deps: { logger: Logger; metrics: DispatcherMetrics; counter: IORedis; notifier: CallbackNotifier }): RunningWorkers {
+  const { logger, metrics, notifier } = deps;
+  const connection = workerRedisOptions(config.REDIS_URL);
+  const observe = (job: InferenceJob) => {
+    const model = job.data.model;
+    const timings = jobTimings(job);
+    if (timings.queueWaitMs !== undefined) metrics.queueWait.observe({ model }, timings.queueWaitMs / 1000);
+    if (timings.e2eMs !== undefined) metrics.e2e.observe({ model }, timings.e2eMs / 1000);
+    if (timings.inferenceMs !== undefined) metrics.inference.observe({ model }, timings.inferenceMs / 1000);
+  };
+  const workers: Worker[] = Object.entries(config.INFERENCE_URLS).map(([model, urls]) =>
+    startModelWorker({
+      model,
+      connection,
+      counter: deps.counter,
+      prefix: config.QUEUE_PREFIX,
+      client: new InferenceClient({ urls, timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+      concurrency: config.CONCURRENCY,
+      drainRate: config.DRAIN_RATE,
+      stalledIntervalMs: config.STALLED_INTERVAL_MS,
+      lockDurationMs: config.LOCK_DURATION_MS,
+      hooks: {
+        completed(job) {
+          metrics.jobs.inc({ model, status: 'completed' });
+          observe(job);
+          if (job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'completed'));
+        },
+        failed(job, error, final) {
+          metrics.jobs.inc({ model, status: final ? 'failed' : 'retried' });
+          logger.log(final ? 'warn' : 'info', final ? 'job failed' : 'job will be retried', { jobId: `${model}:${job.id}`, attempts: job.attemptsMade, error: error.message });
+          if (final && job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
+        },
+        stalled(jobId) {
+          metrics.stalled.inc({ model });
+          logger.warn('stalled job put back for another worker', { jobId: `${model}:${jobId}` });
+        },
+        error(error) {
+          logger.warn('worker error', { model, error: error.message });
+        },
+      },
+    }),
+  );
+  return {
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await notifier.close();
+    },
+  };
+}

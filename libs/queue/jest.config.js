@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'queue',
+  preset: '../../jest.preset.js',
+};

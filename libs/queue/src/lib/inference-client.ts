@@ -1,0 +1,100 @@
+import { UnrecoverableError } from 'bullmq';
+import type { InferenceTimings } from '@ai/contracts';
+import type { InferenceTask } from './job-types';
+import { RetryableUpstreamError } from './upstream-error';
+
+/** The inference endpoint for each kind of input. */
+export const TASK_PATHS: Record<InferenceTask, string> = { infer: '/infer', predict: '/predict', generate: '/generate' };
+
+export interface InferenceClientOptions {
+  /**
+   * Base URLs of the model's inference service. Usually one (a Kubernetes Service that balances itself);
+   * with several, calls go round-robin, which lets a single dispatcher spread over replicas without a
+   * balancer in front (used locally and in tests).
+   */
+  urls: string[];
+  /** Per-call timeout, ms. Default 30 000. */
+  timeoutMs?: number;
+}
+
+export interface InferenceCallResult {
+  output: unknown;
+  inferenceMs: number;
+  upstream: string;
+  server?: InferenceTimings;
+}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429]);
+
+/** Calls one model's inference service and classifies failures as retryable or unrecoverable. */
+export class InferenceClient {
+  private readonly urls: string[];
+  private readonly timeoutMs: number;
+  private next = 0;
+
+  constructor(options: InferenceClientOptions) {
+    if (options.urls.length === 0) throw new Error('InferenceClient needs at least one URL');
+    this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** POSTs `body` to the task's endpoint; throws RetryableUpstreamError or UnrecoverableError on failure. */
+  async call(task: InferenceTask, body: unknown, signal?: AbortSignal): Promise<InferenceCallResult> {
+    const base = this.urls[this.next];
+    this.next = (this.next + 1) % this.urls.length;
+    const url = base + TASK_PATHS[task];
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const started = performance.now();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'error',
+      });
+      text = await response.text();
+    } catch (error) {
+      const reason = timeout.aborted ? `timed out after ${this.timeoutMs} ms` : `connection failed: ${describe(error)}`;
+      throw new RetryableUpstreamError(`${url} ${reason}`, undefined, { cause: error });
+    }
+    const inferenceMs = performance.now() - started;
+    if (!response.ok) {
+      const message = `${url} answered ${response.status}: ${errorMessage(text)}`;
+      if (response.status >= 500 || RETRYABLE_STATUS.has(response.status)) throw new RetryableUpstreamError(message, response.status);
+      throw new UnrecoverableError(message);
+    }
+    let output: unknown;
+    try {
+      output = JSON.parse(text);
+    } catch {
+      throw new RetryableUpstreamError(`${url} answered ${response.status} with a body that is not JSON`, response.status);
+    }
+    const server = (output as { timings?: unknown } | null)?.timings;
+    return { output, inferenceMs, upstream: base, ...(isInferenceTimings(server) && { server }) };
+  }
+}
+
+/** Only /infer and /predict report batch timings; /generate reports token timings, kept in the output. */
+function isInferenceTimings(value: unknown): value is InferenceTimings {
+  const timings = value as Partial<InferenceTimings> | undefined;
+  return typeof timings?.totalMs === 'number' && typeof timings.batchSize === 'number' && typeof timings.preprocessMs === 'number';
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? String(error);
+}
+
+/** The `error.message` of a JSON error body, else the start of the text. */
+function errorMessage(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } })?.error?.message;
+    if (typeof message === 'string') return message;
+  } catch {
+    // not JSON: fall through
+  }
+  return text.slice(0, 200) || '(empty body)';
+}

@@ -1,0 +1,76 @@
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { InferenceJob } from './job-status';
+import { createJobProcessor, type InferenceCaller } from './job-processor';
+import { limiterFor } from './drain-rate-limit';
+import { DEFAULT_QUEUE_PREFIX, queueKeys } from './queue-naming';
+
+/** What happened to a job, for metrics, callbacks and logs. */
+export interface ModelWorkerHooks {
+  completed?(job: InferenceJob): void;
+  /** `final` is false when BullMQ will retry the job. */
+  failed?(job: InferenceJob, error: Error, final: boolean): void;
+  stalled?(jobId: string): void;
+  error?(error: Error): void;
+}
+
+export interface ModelWorkerOptions {
+  model: string;
+  /** Connection options for the worker's own connections (BullMQ sets maxRetriesPerRequest: null). */
+  connection: ConnectionOptions;
+  /** Shared client used to count drained jobs for the drain-rate meter. */
+  counter: IORedis;
+  client: InferenceCaller;
+  prefix?: string;
+  /** Jobs in flight in this process; default 8. */
+  concurrency?: number;
+  /** Jobs per second across every worker of this model; 0 = unlimited. */
+  drainRate?: number;
+  /** How often stalled jobs are looked for; default 5 000 ms. */
+  stalledIntervalMs?: number;
+  /** How long a job's lock lives without renewal; a killed worker's jobs are recovered after it. Default 10 000 ms. */
+  lockDurationMs?: number;
+  /** Stalls tolerated before a job is failed; default 2. */
+  maxStalledCount?: number;
+  hooks?: ModelWorkerHooks;
+}
+
+/**
+ * One BullMQ worker for one model's queue, with the global drain-rate limiter, concurrency and stalled-job
+ * recovery configured; it counts every job that leaves the queue in `bull:<model>:drained`.
+ */
+export function startModelWorker(options: ModelWorkerOptions): Worker {
+  const hooks = options.hooks ?? {};
+  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const drainedKey = queueKeys(options.model, prefix).drained;
+  const limiter = limiterFor(options.drainRate ?? 0);
+  const lockDuration = options.lockDurationMs ?? 10_000;
+  const worker = new Worker(options.model, createJobProcessor(options.client), {
+    connection: options.connection,
+    prefix,
+    concurrency: options.concurrency ?? 8,
+    ...(limiter && { limiter }),
+    stalledInterval: options.stalledIntervalMs ?? 5_000,
+    lockDuration,
+    maxStalledCount: options.maxStalledCount ?? 2,
+    // Idle workers poll at most this long, so shutdown and reconnects are quick.
+    drainDelay: 2,
+  });
+  const countDrained = () => {
+    options.counter.incr(drainedKey).catch((error: Error) => hooks.error?.(error));
+  };
+  worker.on('completed', (job) => {
+    countDrained();
+    hooks.completed?.(job as InferenceJob);
+  });
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    // BullMQ sets finishedOn only when the job moved to the failed set for good.
+    const final = typeof job.finishedOn === 'number' || error instanceof UnrecoverableError;
+    if (final) countDrained();
+    hooks.failed?.(job as InferenceJob, error, final);
+  });
+  worker.on('stalled', (jobId) => hooks.stalled?.(jobId));
+  worker.on('error', (error) => hooks.error?.(error));
+  return worker;
+}
