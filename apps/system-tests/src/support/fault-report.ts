@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORKSPACE_ROOT } from '@ai/local-stack';
+
+/** Where every fault and fuzz run leaves its figures, one JSON file per run, for RELIABILITY.md. */
+export const RELIABILITY_DIR = join(WORKSPACE_ROOT, 'tmp', 'reliability');
+
+export interface FaultReport {
+  fault: string;
+  /** Jobs the dispatcher answered 202 for (or requests the service accepted). */
+  accepted: number;
+  completed: number;
+  /** Ended failed with a reason (a dead-letter entry), not lost. */
+  failed: number;
+  /** Accepted but neither completed nor failed when the bounded wait ran out: must be 0. */
+  lost: number;
+  /** From the fault's end (restart, reconnection) until the system served again, in milliseconds. */
+  recoveryMs: number;
+  /** Anything else the fault measured (CPU share, callback counts, readiness timings). */
+  details?: Record<string, unknown>;
+}
+
+/** Prints the report and writes it to tmp/reliability/<name>.json (stable name: the last run wins). */
+export function recordReport(name: string, report: object): void {
+  const line = JSON.stringify({ ...report, recordedAt: new Date().toISOString() }, null, 2);
+  mkdirSync(RELIABILITY_DIR, { recursive: true });
+  writeFileSync(join(RELIABILITY_DIR, `${name}.json`), line + '\n');
+  console.log(`[reliability] ${name}\n${line}`);
+}
+
+/** Records a fault report and returns it, so the test asserts on exactly what was reported. */
+export function reportFault(name: string, report: FaultReport): FaultReport {
+  recordReport(`fault-${name}`, report);
+  return report;
+}
