@@ -48,6 +48,6 @@ export function scaledObjectQueries(objects: K8sObject[], scenario: string): Pro
     .flatMap((o) =>
       (o.spec as { triggers: { type: string; metadata: { query?: string } }[] }).triggers
         .filter((t) => t.type === 'prometheus')
-        .map((t) => ({ where: `${scenario}: ScaledObject ${o.metadata.name}`, expr: t.metadata.query! })),
+        .map((t) => ({ where: `${scenario}: ScaledObject ${o.metadata.name}`, expr: t.metadata.query ?? '' })),
     );
 }

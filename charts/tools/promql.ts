@@ -45,7 +45,8 @@ class Parser {
 
   parse(): void {
     this.expr();
-    if (this.peek()) this.fail(`unexpected ${this.peek()!.value}`);
+    const rest = this.peek();
+    if (rest) this.fail(`unexpected ${rest.value}`);
   }
 
   private peek(offset = 0): Token | undefined {
@@ -76,7 +77,7 @@ class Parser {
 
   private expr(): void {
     this.unary();
-    while (this.peek() && BINARY.includes(this.peek()!.value) && this.peek()!.type !== 'string') {
+    for (let t = this.peek(); t && t.type !== 'string' && BINARY.includes(t.value); t = this.peek()) {
       this.i++;
       this.accept('bool');
       if (this.accept('on') || this.accept('ignoring')) this.labelList();
