@@ -1,6 +1,7 @@
 import { startNodeService, startRedisServer, type RunningNodeService, type RunningRedisServer } from '@ai/local-stack';
 import { CallbackReceiver } from './callback-receiver';
 import { modelRepository } from './model-repository';
+import { ServiceBalancer } from './service-balancer';
 
 export const INFERENCE_ENTRY = 'apps/inference/src/main.ts';
 export const DISPATCHER_ENTRY = 'apps/dispatcher/src/main.ts';
@@ -19,6 +20,11 @@ export interface StackOptions {
   dispatcherEnv?: Record<string, string>;
   /** Extra dispatcher processes with ROLE=worker. Default 0. */
   workerCount?: number;
+  /**
+   * Put the inference processes behind one balancer address, as a Kubernetes Service does, instead of
+   * giving the dispatcher every process's URL. Default false.
+   */
+  behindService?: boolean;
 }
 
 /**
@@ -31,6 +37,7 @@ export class Stack {
   readonly dispatchers: RunningNodeService[] = [];
   readonly workers: RunningNodeService[] = [];
   readonly receiver = new CallbackReceiver();
+  service?: ServiceBalancer;
   private inferencePorts: number[] = [];
 
   private constructor(
@@ -46,6 +53,7 @@ export class Stack {
       dispatcherCount: 1,
       dispatcherEnv: {},
       workerCount: 0,
+      behindService: false,
       ...options,
     };
     const stack = new Stack(await startRedisServer({ appendOnly: true }), resolved);
@@ -53,6 +61,10 @@ export class Stack {
       await stack.receiver.up();
       for (let i = 0; i < resolved.inferenceCount; i += 1) stack.inference.push(await stack.startInference());
       stack.inferencePorts = stack.inference.map((service) => service.port);
+      if (resolved.behindService) {
+        stack.service = new ServiceBalancer(stack.inference.map((service) => service.url));
+        await stack.service.start();
+      }
       for (let i = 0; i < resolved.dispatcherCount; i += 1) stack.dispatchers.push(await stack.startDispatcher());
       for (let i = 0; i < resolved.workerCount; i += 1) stack.workers.push(await stack.startDispatcher({ ROLE: 'worker' }));
     } catch (error) {
@@ -62,8 +74,9 @@ export class Stack {
     return stack;
   }
 
-  /** The dispatcher's INFERENCE_URLS value: every inference process, round-robin. */
+  /** The dispatcher's INFERENCE_URLS value: the Service, or every inference process (round-robin). */
   get inferenceUrls(): string {
+    if (this.service) return `${this.options.model}=${this.service.url}`;
     return `${this.options.model}=${this.inferencePorts.map((port) => `http://127.0.0.1:${port}`).join('|')}`;
   }
 
@@ -128,6 +141,7 @@ export class Stack {
         clearTimeout(timer);
       }),
     );
+    await this.service?.stop();
     await this.receiver.down();
     await this.redis.dispose();
   }
