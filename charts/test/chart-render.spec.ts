@@ -276,8 +276,11 @@ describe('contradicting values fail with a message naming them', () => {
     [['--set', 'keda.enabled=false'], /sameRelease installs KEDA with this release/],
     [['--set', 'global.keda.mode=separateRelease'], /separateRelease expects KEDA installed on its own/],
     [['--set', 'redis.enabled=false'], /needs global.externalRedis/],
-    [['--set', 'global.models[0].name=Bad_Name'], /not a DNS label/],
-    [['--set', 'global.keda.mode=sideways'], /must be sameRelease, separateRelease, hpa or none/],
+    // values.schema.json answers these before the templates do.
+    [['--set', 'global.models[0].name=Bad_Name'], /global\/models\/0\/name.*does not match pattern/],
+    [['--set', 'global.keda.mode=sideways'], /global\/keda\/mode.*must be one of/],
+    [['--set', 'inference.defaults.autoscaling.backlog.type=redsi'], /backlog\/type.*must be one of/],
+    [['--set', 'redis.password=has spaces'], /redis\/password.*does not match pattern/],
   ])('helm template %j fails', (args, message) => {
     expect(helmTemplateError(chartDir(), [scenarioFile('default')], args as string[])).toMatch(message as RegExp);
   });
