@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import type IORedis from 'ioredis';
 import { createLogger, createMetricsRegistry } from '@ai/observability';
 import { AppError, createHttpApp, listen } from '@ai/http-server';
 import { CallbackAllowlist, CallbackNotifier, createProducerConnection, JobWaiter, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
@@ -17,6 +18,19 @@ export interface RunningDispatcher {
   port: number;
   /** Graceful: stops taking jobs and requests, finishes active ones, closes every connection. */
   stop(): Promise<void>;
+}
+
+function waitUntilReady(redis: IORedis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
+  });
 }
 
 /** Requires `Authorization: Bearer <key>` on the API routes when API_KEYS is set. */
@@ -44,6 +58,10 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
     if (Date.now() - lastRedisError > 10_000) logger.warn('redis connection error', { error: error.message });
     lastRedisError = Date.now();
   });
+
+  // Commands fail fast while disconnected, so give the first connection a moment before sampling queues;
+  // without Redis the process still starts (and reports not ready) and reconnects by itself.
+  await waitUntilReady(redis, 5_000);
 
   let api: ApiContext | undefined;
   let draining = false;
