@@ -104,7 +104,7 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
 
   it('runs Redis with AOF, noeviction and the password from a generated Secret', () => {
     const redis = named(objects(), 'StatefulSet', 'autoscaled-inference-redis');
-    const args = podSpec(redis).containers[0].env && (podSpec(redis).containers[0] as Container & { args: string[] }).args;
+    const args = (podSpec(redis).containers[0] as Container & { args: string[] }).args;
     expect(args.join(' ')).toContain('--appendonly yes');
     expect(args.join(' ')).toContain('--maxmemory-policy noeviction');
     expect(args.join(' ')).toContain('--requirepass $(REDIS_PASSWORD)');
