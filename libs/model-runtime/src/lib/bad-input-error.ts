@@ -7,7 +7,7 @@ export class BadInputError extends Error {
   constructor(
     message: string,
     readonly field: string,
-    readonly code: string = 'invalid_input',
+    readonly code = 'invalid_input',
     /** 400 for malformed input, 413 for input over a size limit. */
     readonly status: 400 | 413 = 400,
   ) {

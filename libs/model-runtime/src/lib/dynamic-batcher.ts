@@ -36,7 +36,27 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-type TypedArrayConstructor = { new (length: number): ort.Tensor.DataType & { set(array: ArrayLike<unknown>, offset?: number): void } };
+type NumericArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | BigInt64Array;
+type NumericArrayConstructor = new (length: number) => NumericArray;
+
+/** Typed-array constructors by tensor type, for the concatenated inputs and the per-request output slices. */
+const ARRAY_TYPES: Partial<Record<ort.Tensor.Type, NumericArrayConstructor>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int16: Int16Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
+};
+
+function allocate(type: ort.Tensor.Type, length: number): NumericArray {
+  const Ctor = ARRAY_TYPES[type];
+  if (!Ctor) throw new Error(`tensors of type ${type} cannot be batched`);
+  return new Ctor(length);
+}
 
 /**
  * Triton-style dynamic batcher: concurrent requests are concatenated along dimension 0 into one `session.run` of up
@@ -181,10 +201,10 @@ function concatFeeds(parts: TensorMap[], totalRows: number): TensorMap {
   const feeds: TensorMap = {};
   for (const name of Object.keys(parts[0])) {
     const first = parts[0][name];
-    const data = new (first.data.constructor as TypedArrayConstructor)(parts.reduce((n, p) => n + p[name].data.length, 0));
+    const data = allocate(first.type, parts.reduce((n, p) => n + p[name].data.length, 0));
     let offset = 0;
     for (const part of parts) {
-      data.set(part[name].data as ArrayLike<unknown>, offset);
+      (data as Float32Array).set(part[name].data as Float32Array, offset);
       offset += part[name].data.length;
     }
     feeds[name] = new ort.Tensor(first.type, data as ort.Tensor.DataTypeMap[ort.Tensor.Type], [totalRows, ...first.dims.slice(1)]);
@@ -201,7 +221,8 @@ function sliceRows(outputs: TensorMap, start: number, rows: number, totalRows: n
       continue;
     }
     const rowSize = tensor.data.length / totalRows;
-    const data = (tensor.data as Float32Array).slice(start * rowSize, (start + rows) * rowSize);
+    const data = allocate(tensor.type, rows * rowSize);
+    (data as Float32Array).set((tensor.data as Float32Array).subarray(start * rowSize, (start + rows) * rowSize));
     own[name] = new ort.Tensor(tensor.type, data as ort.Tensor.DataTypeMap[ort.Tensor.Type], [rows, ...tensor.dims.slice(1)]);
   }
   return own;

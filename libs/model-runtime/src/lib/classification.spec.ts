@@ -1,0 +1,23 @@
+import { softmax, topK } from './classification';
+import { toFeatureRow } from './feature-vector';
+
+describe('classification post-processing', () => {
+  it('softmax sums to one and survives large logits', () => {
+    const p = softmax([1000, 1001, 1002]);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p[2]).toBeGreaterThan(p[1]);
+    expect(Number.isFinite(p[0])).toBe(true);
+  });
+
+  it('topK ranks best first, with labels, and names unlabelled classes by index', () => {
+    expect(topK([0.1, 0.6, 0.3], 2, ['a', 'b'])).toEqual([
+      { label: 'b', index: 1, probability: 0.6 },
+      { label: '2', index: 2, probability: 0.3 },
+    ]);
+  });
+
+  it('feature rows must match the model input length', () => {
+    expect(Array.from(toFeatureRow([1, 2, 3], 3))).toEqual([1, 2, 3]);
+    expect(() => toFeatureRow([1, 2], 3)).toThrow('features: expected 3 values, got 2');
+  });
+});

@@ -1,0 +1,57 @@
+import sharp from 'sharp';
+import { ImagePreprocessing } from '@ai/contracts';
+import { BadInputError } from './bad-input-error';
+import { createImagePreprocessor } from './image-preprocessor';
+
+/** A 2×2 RGB image: red, green / blue, white. */
+async function quadrants(format: 'png' | 'jpeg' | 'webp' = 'png'): Promise<Buffer> {
+  const raw = Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]);
+  const img = sharp(raw, { raw: { width: 2, height: 2, channels: 3 } });
+  return format === 'png' ? img.png().toBuffer() : format === 'webp' ? img.webp({ lossless: true }).toBuffer() : img.jpeg({ quality: 100 }).toBuffer();
+}
+
+const rgb = (extra: Partial<ImagePreprocessing> = {}) => ImagePreprocessing.parse({ width: 2, height: 2, channels: 3, ...extra });
+
+describe('image preprocessor', () => {
+  it('lays RGB pixels out as NCHW planes scaled to [0, 1]', async () => {
+    const out = await createImagePreprocessor(rgb(), { maxInputPixels: 100 })(await quadrants());
+    expect(Array.from(out)).toEqual([1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1]);
+  });
+
+  it('lays RGB pixels out as NHWC when asked', async () => {
+    const out = await createImagePreprocessor(rgb({ layout: 'NHWC' }), { maxInputPixels: 100 })(await quadrants());
+    expect(Array.from(out)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]);
+  });
+
+  it('applies per-channel mean and std after scaling', async () => {
+    const pre = rgb({ mean: [0.5, 0.25, 0], std: [0.5, 0.25, 2] });
+    const out = await createImagePreprocessor(pre, { maxInputPixels: 100 })(await quadrants('webp'));
+    // red plane: (x - 0.5) / 0.5; green: (x - 0.25) / 0.25; blue: x / 2
+    expect(Array.from(out)).toEqual([1, -1, -1, 1, -1, 3, -1, 3, 0, 0, 0.5, 0.5]);
+  });
+
+  it('converts to one inverted grayscale channel and resizes to the model size', async () => {
+    const white = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 28, height: 28, channels: 1, invert: true }), { maxInputPixels: 10_000 })(white);
+    expect(out.length).toBe(28 * 28);
+    expect(Math.max(...out)).toBeCloseTo(0, 2);
+  });
+
+  it('classifies corrupt bytes, truncated images and other formats as bad input', async () => {
+    const preprocess = createImagePreprocessor(rgb(), { maxInputPixels: 100 });
+    const png = await quadrants();
+    await expect(preprocess(Buffer.from('definitely not an image'))).rejects.toMatchObject({ name: 'BadInputError', code: 'invalid_image', field: 'image' });
+    await expect(preprocess(png.subarray(0, png.length - 20))).rejects.toBeInstanceOf(BadInputError);
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><rect width="2" height="2"/></svg>');
+    await expect(preprocess(svg)).rejects.toMatchObject({ code: 'unsupported_image_format' });
+  });
+
+  it('refuses images over the pixel limit before decoding them', async () => {
+    const bomb = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#000' } }).png({ palette: true }).toBuffer();
+    expect(bomb.length).toBeLessThan(100_000);
+    await expect(createImagePreprocessor(rgb(), { maxInputPixels: 1_000_000 })(bomb)).rejects.toMatchObject({
+      code: 'image_too_large',
+      message: expect.stringContaining('9000000 pixels, over the limit of 1000000'),
+    });
+  });
+});
