@@ -53,8 +53,8 @@ export class LatencyHistogram {
     };
   }
 
-  /** (upper bound ms, count) pairs of the recorded distribution in log-spaced bins, for plotting. */
-  distribution(bins = 40): Array<{ ms: number; count: number }> {
+  /** The recorded distribution in log-spaced bins (ms bounds, count), empty bins left out; for plotting. */
+  distribution(bins = 40): Array<{ fromMs: number; toMs: number; count: number }> {
     if (this.count === 0) return [];
     const max = Math.max(1, this.histogram.maxValue);
     const min = Math.max(1, this.histogram.minNonZeroValue);
@@ -69,7 +69,7 @@ export class LatencyHistogram {
       counts[index] += value.countAtValueIteratedTo;
     }
     return counts
-      .map((count, index) => ({ ms: (min * Math.exp(index * step)) / 1000, count }))
+      .map((count, index) => ({ fromMs: (min * Math.exp((index - 1) * step)) / 1000, toMs: (min * Math.exp(index * step)) / 1000, count }))
       .filter((bin) => bin.count > 0);
   }
 

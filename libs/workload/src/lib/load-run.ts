@@ -74,7 +74,7 @@ export interface LoadRunResult {
   failuresByReason: Record<string, number>;
   latency: LatencySummary;
   /** Recorded end-to-end latency distribution, for plots. */
-  latencyDistribution: Array<{ ms: number; count: number }>;
+  latencyDistribution: Array<{ fromMs: number; toMs: number; count: number }>;
   accept: LatencySummary;
   queueWait: LatencySummary;
   inference: LatencySummary;

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'report',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,7 @@
+export * from './lib/report-input';
+export * from './lib/run-summary';
+export * from './lib/request-csv-writer';
+export * from './lib/chart-specs';
+export * from './lib/chart-renderer';
+export * from './lib/html-report';
+export * from './lib/write-report';

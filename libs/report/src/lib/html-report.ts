@@ -1,0 +1,81 @@
+import type { LatencySummary } from '@ai/workload';
+import type { RunSummary } from './run-summary';
+
+export interface RenderedChart {
+  name: string;
+  title: string;
+  svg: string;
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
+
+function latencyRow(name: string, s: LatencySummary): string {
+  if (s.count === 0) return `<tr><th>${name}</th><td colspan="6" class="muted">not reported</td></tr>`;
+  return `<tr><th>${name}</th>${[s.p50, s.p90, s.p95, s.p99, s.max].map((v) => `<td>${ms(v)}</td>`).join('')}<td>${s.count}</td></tr>`;
+}
+
+/**
+ * The report page: one self-contained HTML file (inline CSS, charts as inline SVG, no scripts or fonts to
+ * fetch), so it opens offline, from a CI artifact or an email attachment.
+ */
+export function renderHtml(summary: RunSummary, charts: RenderedChart[]): string {
+  const c = summary.counts;
+  const verdict = summary.slo.p99Seconds === undefined && summary.slo.maxErrorRate === undefined
+    ? '<span class="badge neutral">no SLO given</span>'
+    : summary.slo.passed ? '<span class="badge pass">SLO met</span>' : '<span class="badge fail">SLO missed</span>';
+  const warnings = [
+    ...summary.slo.violations.map((v) => `<li>${escape(v)}</li>`),
+    ...(summary.schedule.generatorLimited
+      ? [`<li><b>Generator-limited:</b> the load tester itself could not keep up (${escape(summary.schedule.generatorLimitedReasons.join('; '))}); these figures describe the tester, not the system.</li>`]
+      : []),
+  ];
+  const failures = Object.entries(summary.failuresByReason);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Load test ${escape(summary.startedAt)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#222}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.25rem .7rem;text-align:right;border-bottom:1px solid #eee}th{text-align:left;font-weight:600}
+.muted{color:#888}.badge{display:inline-block;padding:.15rem .6rem;border-radius:1rem;font-weight:600;color:#fff}
+.pass{background:#2ca02c}.fail{background:#d62728}.neutral{background:#888}
+.warn{background:#fff4e5;border-left:4px solid #ff7f0e;padding:.5rem 1rem}
+figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
+</style></head><body>
+<h1>Load test report ${verdict}</h1>
+<p class="muted">${escape(summary.startedAt)} · ${escape(summary.workload.file)} · ${escape(summary.target)}</p>
+${warnings.length ? `<div class="warn"><ul>${warnings.join('')}</ul></div>` : ''}
+<h2>Run</h2>
+<dl>
+<dt>Target</dt><dd>${escape(summary.target)} (model ${escape(summary.model)}, results by ${escape(summary.collect)})</dd>
+<dt>Workload</dt><dd>${escape(summary.workload.file)}: ${summary.workload.seconds} s, ${summary.workload.requests} requests, ${escape(summary.arrivals)} arrivals</dd>
+<dt>Duration</dt><dd>${summary.durationSeconds.toFixed(1)} s (timeout ${summary.timeoutSeconds} s per request)</dd>
+</dl>
+<h2>Outcomes</h2>
+<table><tr><th>scheduled</th><th>completed</th><th>failed</th><th>timed out</th><th>not sent</th><th>success rate</th><th>error rate</th></tr>
+<tr><td>${c.scheduled}</td><td>${c.completed}</td><td>${c.failed}</td><td>${c.timedOut}</td><td>${c.notSent}</td><td>${(summary.successRate * 100).toFixed(2)} %</td><td>${(summary.errorRate * 100).toFixed(2)} %</td></tr></table>
+${failures.length ? `<table><tr><th>failure reason</th><th>requests</th></tr>${failures.map(([r, n]) => `<tr><th>${escape(r)}</th><td>${n}</td></tr>`).join('')}</table>` : ''}
+<h2>Latency</h2>
+<table><tr><th></th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>count</th></tr>
+${latencyRow('end to end (from intended send)', summary.latencyMs.e2e)}
+${latencyRow('enqueue accepted', summary.latencyMs.accept)}
+${latencyRow('queue wait', summary.latencyMs.queueWait)}
+${latencyRow('inference', summary.latencyMs.inference)}
+</table>
+<h2>Throughput and schedule</h2>
+<table>
+<tr><th>target rate (mean)</th><td>${summary.throughput.targetRps} req/s</td></tr>
+<tr><th>sent rate (mean)</th><td>${summary.throughput.sentRps} req/s</td></tr>
+<tr><th>completed rate (mean, peak)</th><td>${summary.throughput.completedRps} req/s, ${summary.throughput.peakCompletedRps} req/s</td></tr>
+<tr><th>schedule error per second (max, mean)</th><td>${summary.schedule.maxRateErrorPct.toFixed(2)} %, ${summary.schedule.meanRateErrorPct.toFixed(2)} %</td></tr>
+<tr><th>send lateness p50 / p99 / max</th><td>${ms(summary.schedule.latenessMs.p50)} / ${ms(summary.schedule.latenessMs.p99)} / ${ms(summary.schedule.latenessMs.max)}</td></tr>
+<tr><th>event-loop delay p99 (worst second)</th><td>${ms(summary.schedule.maxEventLoopDelayP99Ms)}</td></tr>
+</table>
+<h2>Charts</h2>
+${charts.map((chart) => `<figure id="${chart.name}" aria-label="${escape(chart.title)}">${chart.svg.replace(/^<\?xml[^>]*>/, '')}</figure>`).join('\n')}
+<p class="muted">Per-request records: requests.csv · machine-readable summary: summary.json</p>
+</body></html>
+`;
+}
