@@ -156,3 +156,8 @@ export function* fuzzCases(targets: FuzzTarget[], count: number, seed: number, o
 }
 
 export { HUGE_NUMBERS, NASTY_STRINGS };
+
+/** Percent-encodes every UTF-8 byte of `text` (lone surrogates become U+FFFD): any string as a path segment. */
+export function pathSegment(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((byte) => '%' + byte.toString(16).padStart(2, '0').toUpperCase()).join('');
+}

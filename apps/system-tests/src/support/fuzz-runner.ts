@@ -80,6 +80,8 @@ export function judge(fuzzCase: FuzzCase, answer: Answer, acceptable5xx: FuzzRun
   }
   if (answer.status >= 400) {
     const error = (body as { error?: { code?: unknown; message?: unknown } })?.error;
+    // The KServe v2 protocol has its own error body: { "error": "<message>" }.
+    if (fuzzCase.path.startsWith('/v2/') && typeof error === 'string' && error.length > 0) return { verdict: 'client-error' };
     if (typeof error?.code !== 'string' || typeof error?.message !== 'string') return { verdict: 'violation', reason: '4xx body is not an ErrorBody' };
     return { verdict: 'client-error' };
   }
