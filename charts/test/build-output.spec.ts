@@ -19,13 +19,12 @@ let redis: RunningRedisServer | undefined;
 let models: ReturnType<typeof tinyDigitsRepository> | undefined;
 
 beforeAll(() => {
-  for (const app of APPS) {
-    execFileSync('npx', ['nx', 'build', app, '--excludeTaskDependencies', '--outputStyle=static'], {
-      cwd: WORKSPACE,
-      env: { ...process.env, NX_DAEMON: 'false' },
-      stdio: 'pipe',
-    });
-  }
+  // Only these two projects' build targets (not their libs' type-check targets), both at once.
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...APPS, '--excludeTaskDependencies', '--parallel=2', '--outputStyle=static'], {
+    cwd: WORKSPACE,
+    env: { ...process.env, NX_DAEMON: 'false' },
+    stdio: 'pipe',
+  });
 }, 240_000);
 
 afterAll(async () => {
