@@ -1,0 +1,31 @@
+import { startNodeService } from '@ai/local-stack';
+import { getJson, startInference } from './inference-test-kit';
+
+// This machine has no CUDA libraries: the case where onnxruntime-node throws instead of falling back by itself.
+describe('execution providers', () => {
+  it('with ORT_PROVIDERS=auto, falls back to CPU and says so in /health and the metrics', async () => {
+    const service = await startInference({ MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'auto', ORT_INTRA_OP_THREADS: '1' });
+    try {
+      expect(service.model.fallbackReason).toMatch(/CUDA execution provider unavailable/);
+      expect((await getJson(`${service.url}/health`)).body.provider).toBe('cpu');
+      expect(await (await fetch(`${service.url}/metrics`)).text()).toContain('inference_provider_info{model="digits-cnn",version="2",provider="cpu",service="inference"} 1');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('with ORT_PROVIDERS=cuda, start-up fails with an error naming the provider', async () => {
+    await expect(startInference({ MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cuda' })).rejects.toThrow(/cannot open .*model\.onnx on execution provider cuda/);
+  });
+
+  it('the process exits non-zero with that message, and with a message naming a bad variable', async () => {
+    for (const [env, message] of [
+      [{ ORT_PROVIDERS: 'cuda' }, /start-up failed.*execution provider cuda/],
+      [{ ORT_PROVIDERS: 'tpu' }, /ORT_PROVIDERS/],
+    ] as const) {
+      const service = await startNodeService({ name: 'inference', entry: 'apps/inference/src/main.ts', env: { MODEL_NAME: 'digits-cnn', ...env }, readyPath: null });
+      expect(await service.exited).toBe(1);
+      expect(service.output()).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,28 @@
+import { startNodeService } from '@ai/local-stack';
+import { readJson, sampleImages } from './inference-test-kit';
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM, finishes the requests in flight, then exits 0', async () => {
+    const service = await startNodeService({
+      name: 'inference',
+      entry: 'apps/inference/src/main.ts',
+      env: { MODEL_NAME: 'digits-cnn', ENABLE_LOAD_ENDPOINT: 'true', ARTIFICIAL_CPU_SEC: '0.3' },
+      readyPath: '/readyz',
+    });
+    const image = sampleImages()[0];
+    // A 1.5 s burn (in a worker, so the server keeps answering) and an inference with artificial CPU work.
+    const load = fetch(`${service.url}/load?duration=1.5`);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const infer = fetch(`${service.url}/infer`, { method: 'POST', headers: { 'content-type': image.contentType }, body: image.bytes });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    service.process.kill('SIGTERM');
+
+    const [loadRes, inferRes] = await Promise.all([load, infer]);
+    expect(loadRes.status).toBe(200);
+    expect((await readJson(loadRes)).burnedSeconds).toBeGreaterThanOrEqual(1.5);
+    expect(inferRes.status).toBe(200);
+    expect((await readJson(inferRes)).predictions[0].label).toBe(image.label);
+    expect(await service.exited).toBe(0);
+    await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
+  });
+});
