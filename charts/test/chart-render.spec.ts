@@ -6,7 +6,10 @@
  * before rendering, because Helm resolves every declared dependency, even one whose condition is false, and
  * they cannot be downloaded here. So they are templated as disabled; their own manifests are not checked.
  */
-import { K8sObject, helmLint, helmTemplateError, remoteDependencies } from '../tools/helm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHART_DIR, K8sObject, helmLint, helmTemplateError, remoteDependencies } from '../tools/helm';
+import { undocumentedKeys } from '../tools/values-comments';
 import { chartDir, disposeChart, ofKind, render, scenarioFile, SCENARIOS, validateObjects } from './scenarios';
 
 afterAll(() => disposeChart());
@@ -283,5 +286,15 @@ describe('contradicting values fail with a message naming them', () => {
     [['--set', 'redis.password=has spaces'], /redis\/password.*does not match pattern/],
   ])('helm template %j fails', (args, message) => {
     expect(helmTemplateError(chartDir(), [scenarioFile('default')], args as string[])).toMatch(message as RegExp);
+  });
+});
+
+describe('values files', () => {
+  it.each(['.', 'charts/inference', 'charts/dispatcher', 'charts/load-tester', 'charts/redis'])('%s/values.yaml comments every value with ##', (dir) => {
+    expect(undocumentedKeys(readFileSync(join(CHART_DIR, dir, 'values.yaml'), 'utf8'))).toEqual([]);
+  });
+
+  it('the comment check finds an undocumented key, so the test above can fail', () => {
+    expect(undocumentedKeys('## documented\na: 1\nb:\n  ## documented\n  c: 2\n  d: 3\n')).toEqual(['line 3: b', 'line 6: b.d']);
   });
 });
