@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHART_DIR, K8sObject, helmLint, helmTemplateError, remoteDependencies } from '../tools/helm';
+import { CHART_DIR, K8sObject, helmLint, helmTemplate, helmTemplateError, parseManifests, remoteDependencies } from '../tools/helm';
 import { undocumentedKeys } from '../tools/values-comments';
 import { chartDir, disposeChart, ofKind, render, scenarioFile, SCENARIOS, validateObjects } from './scenarios';
 
@@ -296,5 +296,22 @@ describe('values files', () => {
 
   it('the comment check finds an undocumented key, so the test above can fail', () => {
     expect(undocumentedKeys('## documented\na: 1\nb:\n  ## documented\n  c: 2\n  d: 3\n')).toEqual(['line 3: b', 'line 6: b.d']);
+  });
+});
+
+describe('per-model overrides', () => {
+  it('an entry of global.models overrides any default, false and 0 included', () => {
+    const models = [
+      { name: 'a', pdb: { enabled: false }, autoscaling: { enabled: false } },
+      { name: 'b', autoscaling: { minReplicaCount: 0, cpu: { enabled: false } } },
+    ];
+    const objects = parseManifests(helmTemplate(chartDir(), [scenarioFile('default')], ['--set-json', `global.models=${JSON.stringify(models)}`]));
+    expect(ofKind(objects, 'PodDisruptionBudget').map((p) => p.metadata.name)).not.toContain('autoscaled-inference-inference-a');
+    expect(ofKind(objects, 'ScaledObject').map((s) => s.metadata.name)).toEqual(['autoscaled-inference-inference-b']);
+    expect((named(objects, 'Deployment', 'autoscaled-inference-inference-a').spec as { replicas: number }).replicas).toBe(1);
+    expect(named(objects, 'Deployment', 'autoscaled-inference-inference-b').spec).not.toHaveProperty('replicas');
+    const b = named(objects, 'ScaledObject', 'autoscaled-inference-inference-b');
+    expect(b.spec).toMatchObject({ minReplicaCount: 0 });
+    expect(triggers(b).map((t) => t.type)).toEqual(['prometheus']);
   });
 });
