@@ -80,17 +80,26 @@ function runHelm(args: string[]): { status: number; stdout: string; stderr: stri
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
+const templateArgs = (chartDir: string, valuesFiles: string[], extraArgs: string[]) => [
+  'template',
+  RELEASE,
+  chartDir,
+  '--namespace',
+  NAMESPACE,
+  ...valuesFiles.flatMap((f) => ['-f', f]),
+  ...extraArgs,
+];
+
 /** `helm template` of a chart directory with values files; throws with helm's message on failure. */
 export function helmTemplate(chartDir: string, valuesFiles: string[], extraArgs: string[] = []): string {
-  const args = ['template', RELEASE, chartDir, '--namespace', NAMESPACE, ...valuesFiles.flatMap((f) => ['-f', f]), ...extraArgs];
-  const r = runHelm(args);
-  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${r.stderr}`);
+  const r = runHelm(templateArgs(chartDir, valuesFiles, extraArgs));
+  if (r.status !== 0) throw new Error(`helm template ${valuesFiles.join(' ')} ${extraArgs.join(' ')} failed:\n${r.stderr}`);
   return r.stdout;
 }
 
 /** `helm template` expected to fail: returns helm's error output. */
 export function helmTemplateError(chartDir: string, valuesFiles: string[], extraArgs: string[] = []): string {
-  const r = runHelm(['template', RELEASE, chartDir, '--namespace', NAMESPACE, ...valuesFiles.flatMap((f) => ['-f', f]), ...extraArgs]);
+  const r = runHelm(templateArgs(chartDir, valuesFiles, extraArgs));
   if (r.status === 0) throw new Error('helm template succeeded where it should have failed');
   return r.stderr;
 }
