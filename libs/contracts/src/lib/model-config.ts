@@ -58,6 +58,8 @@ export const ModelConfig = z
     labels: z.array(z.string()).default([]),
     preprocessing: ImagePreprocessing.optional(),
     tokenizer: TokenizerConfig.optional(),
+    /** Text generation: the most tokens fed to the model per step (older tokens are dropped from its input). */
+    contextWindow: z.number().int().positive().optional(),
     /** Largest batch the model accepts in one session.run; the dynamic batcher never exceeds it. */
     maxBatchSize: z.number().int().positive().default(64),
     /** Metrics recorded when the model was built (held-out accuracy, perplexity, ...). */
