@@ -54,9 +54,8 @@ describe('dispatcher worker process killed with SIGKILL mid-job', () => {
     // Recovery: every job the dead worker held is finished by the new one.
     await waitFor('the dead worker\'s jobs to finish', async () => {
       await ledger.refresh();
-      return (await Promise.all(doomed.map(async (id) => (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()))).every(
-        (status: { state: string }) => status.state === 'completed' || status.state === 'failed',
-      );
+      const states = await Promise.all(doomed.map(async (id) => ((await (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()) as { state: string }).state));
+      return states.every((state) => state === 'completed' || state === 'failed');
     }, 120_000, 250);
     const recoveryMs = Date.now() - killedAt;
     const counts = await ledger.settle(120_000);

@@ -79,10 +79,10 @@ export function judge(fuzzCase: FuzzCase, answer: Answer, acceptable5xx: FuzzRun
     return acceptable5xx?.(answer.status, body) ? { verdict: 'valid' } : { verdict: 'violation', reason: `server error ${answer.status}` };
   }
   if (answer.status >= 400) {
-    const error = (body as { error?: { code?: unknown; message?: unknown } })?.error;
+    const error = (body as { error?: unknown })?.error as { code?: unknown; message?: unknown } | string | undefined;
     // The KServe v2 protocol has its own error body: { "error": "<message>" }.
     if (fuzzCase.path.startsWith('/v2/') && typeof error === 'string' && error.length > 0) return { verdict: 'client-error' };
-    if (typeof error?.code !== 'string' || typeof error?.message !== 'string') return { verdict: 'violation', reason: '4xx body is not an ErrorBody' };
+    if (typeof error !== 'object' || typeof error.code !== 'string' || typeof error.message !== 'string') return { verdict: 'violation', reason: '4xx body is not an ErrorBody' };
     return { verdict: 'client-error' };
   }
   return { verdict: 'valid' };
