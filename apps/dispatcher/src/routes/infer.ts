@@ -5,6 +5,16 @@ import { parsePublicJobId } from '@ai/queue';
 import type { ApiContext } from '../api-context';
 import { acceptJobs } from '../accept-jobs';
 
+async function listening(ctx: ApiContext, model: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    ctx.waiter.ready(model).then(() => true, () => false),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
+  ]);
+  clearTimeout(timer);
+  if (!ready) throw AppError.unavailable('the queue store (Redis) is unreachable; try again shortly', 1);
+}
+
 /**
  * POST /infer: the enqueue path, answered when the job is done. The wait is bounded by SYNC_TIMEOUT_MS;
  * then 504 with the job id so the client can poll GET /jobs/:id (the job keeps running).
@@ -12,7 +22,8 @@ import { acceptJobs } from '../accept-jobs';
 export function mountInferRoutes(app: Express, ctx: ApiContext): void {
   app.post('/infer', async (req, res) => {
     const item = parseOrThrow(EnqueueItem, req.body);
-    if (ctx.queues.has(item.model)) await ctx.waiter.ready(item.model);
+    // Listen before adding, so the completion event cannot be missed; bounded, as Redis may be down.
+    if (ctx.queues.has(item.model)) await listening(ctx, item.model);
     const [accepted] = await acceptJobs(ctx, [item], (_index, field) => field);
     const { model, queueJobId } = parsePublicJobId(accepted.jobId) as { model: string; queueJobId: string };
     const finished = ctx.waiter.wait(model, queueJobId, ctx.config.SYNC_TIMEOUT_MS);

@@ -81,7 +81,9 @@ export class ModelQueues {
     });
     const bulk = [...plain].map(async ([model, list]) => {
       const jobs = list.map(({ item }) => ({ name: JOB_NAME, data: toJobData(item, now, ''), opts: this.optionsFor(item, newQueueJobId(), now) }));
-      await this.queue(model).addBulk(jobs);
+      // addBulk wraps its adds in MULTI/EXEC; a single add is one script call.
+      if (jobs.length === 1) await this.queue(model).add(jobs[0].name, jobs[0].data, jobs[0].opts);
+      else await this.queue(model).addBulk(jobs);
       list.forEach(({ index }, i) => {
         accepted[index] = { jobId: publicJobId(model, String(jobs[i].opts.jobId)), queuedAt: new Date(now).toISOString(), duplicate: false };
       });
