@@ -23,7 +23,7 @@ describe('dynamic batching over HTTP', () => {
     for (const body of bodies) alone.push(await postJson(`${single.url}/infer`, body));
 
     expect(Math.max(...together.map((r) => r.body.timings.batchSize))).toBeGreaterThan(1);
-    expect(alone.every((r) => r.body.timings.batchSize === 1 && r.body.timings.queueMs === 0)).toBe(true);
+    expect(alone.every((r) => r.body.timings.batchSize === 1)).toBe(true);
     together.forEach((r, i) => {
       const byIndex = new Map<number, number>(alone[i].body.predictions.map((p: Prediction) => [p.index, p.probability]));
       for (const p of r.body.predictions as Prediction[]) expect(Math.abs(p.probability - byIndex.get(p.index)!)).toBeLessThan(1e-5);

@@ -61,14 +61,31 @@ describe('dynamic batcher', () => {
     expect(rest.every((r) => r.outputs.logits.dims[0] === 1)).toBe(true);
   });
 
-  it('with maxBatchSize 1, runs every request on its own without queueing', async () => {
+  it('with maxBatchSize 1, runs requests one at a time, in arrival order', async () => {
     const batches: number[] = [];
-    const batcher = batcherWith(1, 50, batches);
+    let running = 0;
+    let maxRunning = 0;
+    const batcher = new DynamicBatcher({
+      run: async (feeds) => {
+        maxRunning = Math.max(maxRunning, ++running);
+        try {
+          return await session.run(feeds);
+        } finally {
+          running -= 1;
+        }
+      },
+      maxBatchSize: 1,
+      maxBatchDelayMs: 50,
+      onBatch: (size) => batches.push(size),
+    });
     expect(batcher.enabled).toBe(false);
     const rng = new SeededRandom(4);
     const results = await Promise.all(Array.from({ length: 3 }, () => batcher.submit({ input: image(rng) })));
     expect(batches).toEqual([1, 1, 1]);
-    expect(results.map((r) => [r.batchSize, r.queueMs])).toEqual([[1, 0], [1, 0], [1, 0]]);
+    expect(maxRunning).toBe(1);
+    expect(results.map((r) => r.batchSize)).toEqual([1, 1, 1]);
+    // The third waited for the first two runs, never for the 50 ms batch delay to pass before the first.
+    expect(results[0].queueMs).toBeLessThan(results[2].queueMs);
   });
 
   it('only batches requests whose non-batch dimensions agree', async () => {

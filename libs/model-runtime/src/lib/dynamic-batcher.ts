@@ -17,11 +17,14 @@ export interface BatchedResult {
 export interface DynamicBatcherOptions {
   /** Runs one batch: usually `(feeds) => session.run(feeds)`. */
   run: (feeds: TensorMap) => Promise<TensorMap>;
-  /** Most rows in one run; 1 turns batching off (every request runs on its own, concurrently). */
+  /** Most rows in one run; 1 turns batching off (requests still run one batch-of-one at a time, in order). */
   maxBatchSize: number;
   /** How long the oldest waiting request may wait for others to join its batch. Default 0. */
   maxBatchDelayMs?: number;
-  /** Batches running at once. Default 1: a batch forms while the previous one runs. */
+  /**
+   * Batches running at once. Default 1: a batch forms while the previous one runs, and on CPU concurrent runs would
+   * only compete for the same cores (each run already uses every intra-op thread), as with one Triton instance.
+   */
   maxConcurrentBatches?: number;
   /** Called after every run, for metrics. */
   onBatch?: (batchSize: number, inferenceMs: number) => void;
@@ -93,7 +96,6 @@ export class DynamicBatcher {
     const tensors = Object.values(feeds);
     if (tensors.length === 0) return Promise.reject(new Error('no input tensors'));
     const rows = tensors[0].dims[0] ?? 1;
-    if (!this.enabled) return this.runAlone(feeds, rows);
     const key = Object.entries(feeds)
       .map(([name, t]) => `${name}:${t.type}:${t.dims.slice(1).join('x')}`)
       .sort()
@@ -108,20 +110,6 @@ export class DynamicBatcher {
   idle(): Promise<void> {
     if (this.queue.length === 0 && this.running === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private async runAlone(feeds: TensorMap, rows: number): Promise<BatchedResult> {
-    this.running += 1;
-    try {
-      const started = performance.now();
-      const outputs = await this.options.run(feeds);
-      const inferenceMs = performance.now() - started;
-      this.options.onBatch?.(rows, inferenceMs);
-      return { outputs, batchSize: rows, queueMs: 0, inferenceMs };
-    } finally {
-      this.running -= 1;
-      this.notifyIdle();
-    }
   }
 
   private schedule(): void {

@@ -1,0 +1,138 @@
+/**
+ * Serving cost of the inference service, measured against raw onnxruntime on the same machine in the same run:
+ *
+ *   npx nx run inference:bench            (or: npx tsx --tsconfig tsconfig.base.json apps/inference/bench/inference-bench.ts [--seconds 5])
+ *
+ * 1. Raw `session.run` images/s of the MobileNetV2-shaped benchmark model at batch 1 and at the best batch size.
+ * 2. POST /infer over HTTP (in-process server, keep-alive clients, pre-encoded 224×224 JPEGs) at concurrency 1, 8 and
+ *    32, with dynamic batching off and on; each as a ratio to raw batch-1 throughput.
+ * 3. For digits-cnn, the per-request serving overhead: HTTP latency at concurrency 1 minus raw batch-1 session.run.
+ * Writes the figures to the `## inference` section of BENCHMARKS.md.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { WORKSPACE_ROOT } from '@ai/local-stack';
+import { createInferenceSession, resolveModelVersion, type TensorMap } from '@ai/model-runtime';
+import { createLogger } from '@ai/observability';
+import * as ort from 'onnxruntime-node';
+import { parseInferenceConfig } from '../src/config';
+import { start } from '../src/server';
+import { writeImageNetBenchModel } from '../test/imagenet-model';
+import { writeBenchmarkSection } from './benchmarks-file';
+import { closedLoop, type ClosedLoopResult } from './http-load';
+import { measureRaw, type RawResult } from './raw-session';
+
+const argSeconds = process.argv.indexOf('--seconds');
+const HTTP_SECONDS = argSeconds > 0 ? Number(process.argv[argSeconds + 1]) : 5;
+const RAW_SECONDS = Math.max(1, HTTP_SECONDS * 0.6);
+const CONCURRENCY = [1, 8, 32];
+const BATCH_SIZES = [2, 4, 8, 16];
+const logger = createLogger({ service: 'inference-bench', level: 'error', silent: true });
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const log = (line: string) => console.log(line);
+
+function zeroFeeds(shape: number[]): (rows: number) => TensorMap {
+  return (rows) => {
+    const dims = [rows, ...shape.slice(1)];
+    return { input: new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims) };
+  };
+}
+
+async function rawFigures(modelDir: string, batchSizes: number[]): Promise<{ batch1: RawResult; best: RawResult; all: RawResult[] }> {
+  const version = resolveModelVersion({ path: modelDir });
+  const { session } = await createInferenceSession({ modelFile: version.modelFile, providers: 'auto' });
+  const feeds = zeroFeeds(version.config.inputs[0].shape);
+  const batch1 = await measureRaw(session, feeds, 1, RAW_SECONDS);
+  const all = [batch1];
+  for (const size of batchSizes) all.push(await measureRaw(session, feeds, size, RAW_SECONDS * 0.6));
+  await session.release();
+  const best = all.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+  return { batch1, best, all };
+}
+
+async function httpFigures(modelDir: string, env: Record<string, string>, bodies: Buffer[], contentType: string, concurrencies: number[]): Promise<ClosedLoopResult[]> {
+  const config = parseInferenceConfig({ MODEL_PATH: modelDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env });
+  const service = await start(config, { logger });
+  try {
+    const results = [];
+    for (const c of concurrencies) results.push(await closedLoop(`${service.url}/infer?topK=5`, bodies, contentType, c, HTTP_SECONDS));
+    return results;
+  } finally {
+    await service.stop();
+  }
+}
+
+async function imagenetJpegs(count: number): Promise<Buffer[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, k) => {
+      const pixels = Buffer.from(Array.from({ length: 224 * 224 * 3 }, (_, i) => (i * (7919 + k * 31)) % 256));
+      return sharp(pixels, { raw: { width: 224, height: 224, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const lines: string[] = [];
+  const out = (line = '') => {
+    lines.push(line);
+    log(line);
+  };
+  const benchDir = writeImageNetBenchModel(join(WORKSPACE_ROOT, 'tmp/bench-models'));
+  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; onnxruntime-node ${ort.env.versions.common}; ${HTTP_SECONDS} s per HTTP point.`);
+  out();
+  out('### MobileNetV2-shaped benchmark model (224×224 RGB, random weights)');
+  out();
+  const raw = await rawFigures(benchDir, BATCH_SIZES);
+  const base = raw.batch1.imagesPerSecond;
+  out('| raw session.run | ms per run | images/s | × raw batch-1 |');
+  out('|---|---:|---:|---:|');
+  for (const r of raw.all) out(`| batch ${r.batchSize}${r === raw.best ? ' (best)' : ''} | ${fmt(r.meanMs)} | ${fmt(r.imagesPerSecond)} | ${fmt(r.imagesPerSecond / base, 2)} |`);
+  out();
+
+  const jpegs = await imagenetJpegs(4);
+  const batchCap = Math.max(8, raw.best.batchSize);
+  const modes: [string, Record<string, string>][] = [
+    ['without batching', { MAX_BATCH_SIZE: '1' }],
+    [`with batching (max ${batchCap}, delay 5 ms)`, { MAX_BATCH_SIZE: String(batchCap), MAX_BATCH_DELAY_MS: '5' }],
+  ];
+  out('| POST /infer over HTTP | concurrency | requests/s | × raw batch-1 | p50 ms | p99 ms |');
+  out('|---|---:|---:|---:|---:|---:|');
+  for (const [name, env] of modes) {
+    const results = await httpFigures(benchDir, env, jpegs, 'image/jpeg', CONCURRENCY);
+    results.forEach((r, i) => out(`| ${name} | ${CONCURRENCY[i]} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / base, 2)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} |`));
+  }
+  out();
+  out('Goal at concurrency ≥ 8: with batching ≥ 1.0× and without ≥ 0.8× raw batch-1.');
+
+  const digitsDir = join(WORKSPACE_ROOT, 'models/digits-cnn');
+  const imagesDir = join(WORKSPACE_ROOT, 'workloads/images');
+  if (existsSync(digitsDir) && existsSync(imagesDir)) {
+    const digits = resolveModelVersion({ repository: join(WORKSPACE_ROOT, 'models'), name: 'digits-cnn' });
+    const digitsRaw = await rawFigures(digits.dir, []);
+    const samples = readdirSync(imagesDir).filter((f) => /^digit-.*\.png$/.test(f)).slice(0, 8);
+    const bodies = samples.map((f) => readFileSync(join(imagesDir, f)));
+    const [http] = await httpFigures(digits.dir, { MAX_BATCH_SIZE: '1' }, bodies, 'image/png', [1]);
+    out();
+    out(`### digits-cnn version ${digits.config.version} (serving overhead)`);
+    out();
+    out('| | ms per request |');
+    out('|---|---:|');
+    out(`| raw session.run, batch 1 | ${fmt(digitsRaw.batch1.meanMs, 2)} |`);
+    out(`| POST /infer (PNG), concurrency 1, mean | ${fmt(http.meanMs, 2)} |`);
+    out(`| serving overhead (HTTP + decode + preprocessing) | ${fmt(http.meanMs - digitsRaw.batch1.meanMs, 2)} |`);
+  }
+  log(`\nfinished in ${fmt((performance.now() - started) / 1000)} s`);
+
+  const file = join(WORKSPACE_ROOT, 'BENCHMARKS.md');
+  writeBenchmarkSection(file, 'inference', ['Command: `npx nx run inference:bench`', '', ...lines].join('\n'));
+  log(`wrote the "## inference" section of ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
