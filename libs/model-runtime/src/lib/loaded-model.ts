@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
 import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
+import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference } from './session-factory';
 
@@ -67,11 +68,14 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     onFallback: options.onFallback,
   });
   const { session } = opened;
-  for (const spec of config.inputs) {
-    if (!session.inputNames.includes(spec.name)) {
-      await session.release();
-      throw new Error(`${version.dir}/config.json declares input "${spec.name}", the model has ${session.inputNames.join(', ')}`);
-    }
+  const mismatch =
+    config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
+    config.outputs.map((s) => s.name).find((name) => !session.outputNames.includes(name)) !== undefined;
+  if (mismatch) {
+    const declared = `inputs ${config.inputs.map((s) => s.name).join(', ')}; outputs ${config.outputs.map((s) => s.name).join(', ')}`;
+    const actual = `inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}`;
+    await session.release();
+    throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
   }
   const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
   const batcher = new DynamicBatcher({

@@ -1,0 +1,38 @@
+import * as ort from 'onnxruntime-node';
+import { createTempRepository, type TempRepository } from '../../test/fixture-models';
+import { loadModel } from './loaded-model';
+
+describe('loadModel', () => {
+  let repo: TempRepository;
+  beforeAll(() => {
+    repo = createTempRepository();
+    repo.addDigitsLikeModel('tiny', '1', 1);
+    repo.addDigitsLikeModel('tiny', '2', 2, { maxBatchSize: 4 });
+    repo.addDigitsLikeModel('misnamed', '1', 1, { inputs: [{ name: 'pixels', dtype: 'float32', shape: [-1, 1, 28, 28] }] });
+  });
+  afterAll(() => repo.dispose());
+
+  it('opens the latest version on CPU, warmed up, with batching capped by the model config', async () => {
+    const model = await loadModel({ repository: repo.root, name: 'tiny', providers: 'cpu', maxBatchSize: 16 });
+    try {
+      expect(model.config.version).toBe('2');
+      expect(model.provider).toBe('cpu');
+      expect(model.loadSeconds).toBeGreaterThan(0);
+      expect(model.batcher.enabled).toBe(true);
+      const feeds = model.zeroFeeds(6);
+      expect(feeds.input.dims).toEqual([6, 1, 28, 28]);
+      const results: number[] = [];
+      const batched = await Promise.all(Array.from({ length: 6 }, () => model.run({ input: new ort.Tensor('float32', new Float32Array(784), [1, 1, 28, 28]) })));
+      for (const r of batched) results.push(r.batchSize);
+      expect(Math.max(...results)).toBeLessThanOrEqual(4);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('refuses a config whose input names differ from the model, listing both', async () => {
+    await expect(loadModel({ repository: repo.root, name: 'misnamed', providers: 'cpu' })).rejects.toThrow(
+      /declares inputs pixels; outputs logits, but the model has inputs input; outputs logits/,
+    );
+  });
+});
