@@ -2,7 +2,8 @@
  * The images run `node dist/apps/<app>/main.js` after `npm ci --omit=dev` on the package.json and lockfile
  * Nx generates beside the bundle. This builds the apps the same way (`nx build`), checks that the generated
  * package.json declares every package the bundle requires (so the production install is complete), and
- * starts the built file the way the container does. Packages resolve from the workspace's node_modules
+ * starts the built files the way the containers do, with the environment the chart renders for them.
+ * Packages resolve from the workspace's node_modules
  * here: installing from the registry is left to the image build.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { startNodeService, startRedisServer, type RunningNodeService, type RunningRedisServer } from '@ai/local-stack';
 import { WORKSPACE } from '../tools/helm';
+import { disposeChart, render } from './scenarios';
 import { tinyDigitsRepository } from './tiny-model';
 
 const APPS = ['dispatcher', 'inference'];
@@ -49,24 +51,36 @@ it.each(APPS)('the %s build declares every package its bundle requires, with a l
   expect(existsSync(join(dir, 'package-lock.json'))).toBe(true);
 });
 
-it('the built dispatcher and inference start with the container command and serve /metrics', async () => {
+/**
+ * The literal environment the chart's default render gives a container, with what only exists in a
+ * cluster replaced: the port and interface (chosen by the test), Redis, the inference URL, the models
+ * folder, and Loki (not running here).
+ */
+function chartEnv(deployment: string, overrides: Record<string, string>): Record<string, string> {
+  const objects = render('default');
+  const found = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === deployment);
+  if (!found) throw new Error(`no Deployment ${deployment}`);
+  const container = (found.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0];
+  const env: Record<string, string> = {};
+  for (const e of container.env) if (e.value !== undefined && !e.value.includes('$(')) env[e.name] = e.value;
+  for (const key of ['PORT', 'HOST', 'LOKI_URL']) delete env[key];
+  return { ...env, ...overrides };
+}
+
+it('the built dispatcher and inference start from dist with the environment the chart gives them', async () => {
   redis = await startRedisServer();
-  models = tinyDigitsRepository();
-  started.push(
-    await startNodeService({ name: 'dispatcher', entry: 'dist/apps/dispatcher/main.js', env: { REDIS_URL: redis.url, INFERENCE_URLS: 'digits-cnn=http://127.0.0.1:9' }, readyPath: '/health' }),
-  );
-  started.push(
-    await startNodeService({
-      name: 'inference',
-      entry: 'dist/apps/inference/main.js',
-      env: { MODEL_REPOSITORY: models.root, MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cpu', ORT_INTRA_OP_THREADS: '1' },
-      readyPath: '/readyz',
-      readyTimeoutMs: 90_000,
-    }),
-  );
+  models = tinyDigitsRepository('2');
+  const inferenceEnv = chartEnv('autoscaled-inference-inference-digits-cnn', { MODEL_REPOSITORY: models.root });
+  expect(inferenceEnv).toMatchObject({ MODEL_NAME: 'digits-cnn', MODEL_VERSION: '2', ORT_PROVIDERS: 'cpu' });
+  const inference = await startNodeService({ name: 'inference', entry: 'dist/apps/inference/main.js', env: inferenceEnv, readyPath: '/readyz', readyTimeoutMs: 90_000 });
+  started.push(inference);
+  const dispatcherEnv = chartEnv('autoscaled-inference-dispatcher', { REDIS_URL: redis.url, INFERENCE_URLS: `digits-cnn=${inference.url}` });
+  disposeChart();
+  expect(Object.keys(dispatcherEnv)).toEqual(expect.arrayContaining(['LOG_LEVEL', 'ROLE', 'DRAIN_RATE', 'CALLBACK_ALLOWLIST']));
+  started.push(await startNodeService({ name: 'dispatcher', entry: 'dist/apps/dispatcher/main.js', env: dispatcherEnv, readyPath: '/ready' }));
   for (const service of started) {
     const res = await fetch(`${service.url}/metrics`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain(`${service.name === 'dispatcher' ? 'dispatcher_queue_depth' : 'inference_requests_total'}`);
+    expect(await res.text()).toContain(service.name === 'dispatcher' ? 'dispatcher_queue_depth' : 'inference_requests_total');
   }
 });

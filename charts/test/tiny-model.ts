@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { float32Tensor, OnnxGraphBuilder, SeededRandom } from '@ai/onnx-builder';
 
 /**
- * A temporary model repository with `digits-cnn/1`: a seeded conv net over [batch, 1, 28, 28] with the
+ * A temporary model repository with `digits-cnn/<version>`: a seeded conv net over [batch, 1, 28, 28] with the
  * real model's input/output names and config shape. Its answers mean nothing; the metrics test only needs
  * an inference service that loads a model and serves /metrics, independent of the trained files.
  */
-export function tinyDigitsRepository(): { root: string; dispose(): void } {
+export function tinyDigitsRepository(version = '1'): { root: string; dispose(): void } {
   const root = mkdtempSync(join(tmpdir(), 'ai-charts-models-'));
-  const dir = join(root, 'digits-cnn', '1');
+  const dir = join(root, 'digits-cnn', version);
   mkdirSync(dir, { recursive: true });
   const rng = new SeededRandom(7);
   const g = new OnnxGraphBuilder({ name: 'tiny-digits' });
@@ -28,7 +28,7 @@ export function tinyDigitsRepository(): { root: string; dispose(): void } {
     join(dir, 'config.json'),
     JSON.stringify({
       name: 'digits-cnn',
-      version: '1',
+      version,
       task: 'image-classification',
       inputs: [{ name: 'input', dtype: 'float32', shape: [-1, 1, 28, 28] }],
       outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, 10] }],
