@@ -250,7 +250,7 @@ describe('scale-to-zero scenario', () => {
     expect(env(spec.containers[0], 'MODEL_REPOSITORY')?.value).toBe('/models');
     const job = ofKind(objects, 'Job')[0];
     expect((podSpec(job).containers[0] as Container & { args: string[] }).args.join(' ')).toBe(
-      'run --workload workloads/spike.txt --target http://autoscaled-inference-dispatcher:3000 --model digits-cnn --collect poll --out /tmp/reports',
+      'run --workload workloads/spike.txt --target http://autoscaled-inference-dispatcher:3000 --model digits-cnn --collect poll --out /tmp/reports --progress false',
     );
   });
 
