@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'text-generation',
+  preset: '../../jest.preset.js',
+};
