@@ -126,7 +126,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining)));
     const work = options.execute(request, controller.signal).then(
       (result) => result,
-      (error: unknown): RequestResult => ({ outcome: 'failed', reason: errorReason(error) }),
+      (error: unknown): RequestResult => ({
+        outcome: 'failed',
+        // A request cut short by the run's abort says so, whatever the executor's error looked like.
+        reason: controller.signal.aborted ? 'aborted' : errorReason(error),
+      }),
     );
     const task = Promise.race([work, timedOut]).then((result) => {
       clearTimeout(timer);

@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** Options of `main.js run`. */
+export const RunArgs = z.object({
+  workload: z.string().min(1).describe('Workload file: requests per second, comma- or newline-separated.'),
+  target: z.url().optional().describe('Dispatcher URL; without it the whole stack is started on this machine.'),
+  images: z.string().min(1).default('workloads/images'),
+  'max-images': z.coerce.number().int().min(1).optional().describe('Send at most this many requests (and load at most this many images).'),
+  model: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').default('digits-cnn'),
+  out: z.string().min(1).default('reports'),
+  'slo-p99': z.coerce.number().positive().optional(),
+  'max-error-rate': z.coerce.number().min(0).max(1).optional(),
+  arrivals: z.enum(['uniform', 'poisson']).default('uniform'),
+  seed: z.coerce.number().int().default(1),
+  collect: z.enum(['callback', 'poll', 'sync']).default('callback'),
+  timeout: z.coerce.number().positive().max(3600).default(60),
+  'callback-url': z.url().optional().describe('How the dispatcher reaches this process\'s /storeLatency (default http://127.0.0.1:<port>/storeLatency).'),
+  'callback-port': z.coerce.number().int().min(0).max(65535).default(0),
+  progress: z.enum(['true', 'false']).default('true'),
+});
+export type RunArgs = z.output<typeof RunArgs>;
+
+export const RUN_USAGE = `Usage: main.js run --workload FILE [--target URL] [--images DIR] [--max-images N] [--model NAME]
+       [--out DIR] [--slo-p99 SECONDS] [--max-error-rate R] [--arrivals uniform|poisson] [--seed N]
+       [--collect callback|poll|sync] [--timeout SECONDS] [--callback-url URL] [--callback-port N]
+       main.js serve            (server mode on PORT, default 3003)
+Without --target, redis-server, the inference service and the dispatcher are started on this machine.
+Exit status: 0 passed, 1 an SLO (--slo-p99, --max-error-rate) was missed, 2 bad arguments, 3 the run failed.`;
+
+/** Parses `run` arguments; throws an Error naming the option when one is unknown or invalid. */
+export function parseRunArgs(argv: string[]): RunArgs {
+  const keys = Object.keys(RunArgs.shape);
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(keys.map((key) => [key, { type: 'string' as const }])),
+    // Not strict: Nx forwards options both as given and camelCased (--slo-p99 and --sloP99); fold them.
+    strict: false,
+    allowPositionals: true,
+  });
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (!keys.includes(kebab)) throw new Error(`--${key}: unknown option`);
+    if (typeof value !== 'string') throw new Error(`--${kebab}: a value is required`);
+    options[kebab] = value;
+  }
+  const result = RunArgs.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new Error(`--${issue.path.join('.')}: ${issue.message}`);
+}

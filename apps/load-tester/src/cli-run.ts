@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Logger } from '@ai/observability';
+import { parseWorkload, WorkloadParseError } from '@ai/workload';
+import type { RunArgs } from './cli-args';
+import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
+import { ImageSet } from './image-set';
+import { runLoadTest, scheduledRequests, writeLoadTestReport } from './load-test';
+import { start, type RunningLoadTester } from './server';
+import { summaryTable } from './summary-table';
+import type { LoadTesterConfig } from './config';
+
+export const EXIT = { ok: 0, sloMissed: 1, usage: 2, failed: 3 } as const;
+
+export interface CliRunOptions {
+  args: RunArgs;
+  config: LoadTesterConfig;
+  logger: Logger;
+  /** Where progress and the summary go; default stdout. */
+  out?: NodeJS.WritableStream;
+  /** Aborts the run (Ctrl-C); what was started is still stopped and the report still written. */
+  signal?: AbortSignal;
+}
+
+/**
+ * `main.js run`: parses the workload, starts the stack when no --target is given, runs the workload with
+ * a progress bar, writes the report, prints the summary, stops everything it started, and returns the exit
+ * status (1 when an SLO was missed).
+ */
+export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number; reportDir?: string }> {
+  const { args, logger } = options;
+  const out = options.out ?? process.stdout;
+  const say = (line: string) => out.write(`${line}\n`);
+  let rates: number[];
+  let images: ImageSet;
+  try {
+    rates = parseWorkload(readFileSync(args.workload, 'utf8'), args.workload);
+    images = ImageSet.load(args.images, args['max-images']);
+  } catch (error) {
+    say(error instanceof WorkloadParseError ? error.message : String((error as Error).message));
+    return { exitCode: EXIT.usage };
+  }
+  const scheduled = scheduledRequests(rates, args['max-images']);
+  let stack: EmbeddedStack | undefined;
+  let receiver: RunningLoadTester | undefined;
+  try {
+    if (!args.target) {
+      say('No --target: starting redis-server, inference and dispatcher on this machine ...');
+      stack = await startEmbeddedStack({ model: args.model, peakRate: Math.max(...rates), log: (line) => say(`  ${line}`) });
+    }
+    if (options.signal?.aborted) return { exitCode: EXIT.failed };
+    const target = args.target ?? stack!.target;
+    if (args.collect === 'callback') {
+      receiver = await start({ ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] }, { logger, images });
+    }
+    say(`Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${args.arrivals} arrivals, results by ${args.collect})`);
+    const bar = args.progress === 'true' && (out as NodeJS.WriteStream).isTTY
+      ? new SingleBar({ format: ' {bar} {value}/{total} s | sent {sent} | done {done} | failed {failed} | in flight {inflight} | late p99 {late} ms', hideCursor: true, stream: out as NodeJS.WriteStream })
+      : undefined;
+    bar?.start(rates.length, 0, { sent: 0, done: 0, failed: 0, inflight: 0, late: '0.00' });
+    const run = await runLoadTest({
+      target,
+      model: args.model,
+      rates,
+      workloadFile: args.workload,
+      images,
+      collect: args.collect,
+      arrivals: args.arrivals,
+      seed: args.seed,
+      timeoutMs: args.timeout * 1000,
+      maxRequests: args['max-images'],
+      reportsDir: resolve(args.out),
+      callbackUrl: receiver?.callbackUrl,
+      receiver: receiver?.receiver,
+      prometheusUrl: options.config.PROMETHEUS_URL,
+      embedded: !args.target,
+      signal: options.signal,
+      onSecond: (second, progress) =>
+        bar?.update(Math.min(rates.length, second.second + 1), {
+          sent: progress.sent,
+          done: progress.counts.completed,
+          failed: progress.counts.failed + progress.counts.timedOut,
+          inflight: progress.inFlight,
+          late: second.latenessP99Ms.toFixed(2),
+        }),
+    });
+    bar?.stop();
+    const report = await writeLoadTestReport(run, { p99Seconds: args['slo-p99'], maxErrorRate: args['max-error-rate'] });
+    say(summaryTable(report.summary, report.dir));
+    return { exitCode: report.summary.slo.passed ? EXIT.ok : EXIT.sloMissed, reportDir: report.dir };
+  } catch (error) {
+    say(error instanceof RedisMissingError ? error.message : `load test failed: ${(error as Error).message}`);
+    return { exitCode: EXIT.failed };
+  } finally {
+    await receiver?.stop();
+    await stack?.stop();
+  }
+}

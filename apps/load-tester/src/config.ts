@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Every setting of the load tester's server mode (and the defaults of the CLI), from the environment. */
+export const LoadTesterEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3003).describe('HTTP port of the server mode (0 picks a free one).'),
+  HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info').describe('winston log level.'),
+  LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100).'),
+  TARGET_URL: z.url().default('http://127.0.0.1:3000').describe('The dispatcher the server mode sends to.'),
+  CALLBACK_URL: z.url().optional().describe('URL the dispatcher POSTs results to (this server\'s /storeLatency as the dispatcher can reach it); default http://127.0.0.1:PORT/storeLatency.'),
+  MODEL_NAME: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('digits-cnn').describe('Model the requests are for.'),
+  IMAGES_DIR: z.string().min(1).default('workloads/images').describe('Folder of .png/.jpg/.jpeg/.webp images sent as request bodies.'),
+  WORKLOAD_FILE: z.string().min(1).default('workloads/peak-hours.txt').describe('Workload of POST /runLoadTest when the body has none.'),
+  REPORTS_DIR: z.string().min(1).default('reports').describe('Where reports/<timestamp>/ folders are written.'),
+  COLLECT: z.enum(['callback', 'poll', 'sync']).default('callback').describe('How results are collected: callbacks to /storeLatency, polling GET /jobs/:id, or the synchronous POST /infer.'),
+  ARRIVALS: z.enum(['uniform', 'poisson']).default('uniform').describe('How each second\'s requests are spread.'),
+  TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60).describe('Per-request limit from the intended send time; later results count as timed out.'),
+  PROMETHEUS_URL: z.url().optional().describe('When set, replicas and CPU per deployment are sampled from this Prometheus during runs.'),
+});
+export type LoadTesterConfig = z.output<typeof LoadTesterEnv>;
+
+/** Parses the environment once at start-up; a bad value throws a message naming the variable. */
+export function parseLoadTesterConfig(env: NodeJS.ProcessEnv = process.env): LoadTesterConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = LoadTesterEnv.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid environment: ${problems.join('; ')}`);
+}

@@ -1,0 +1,122 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobCallback, JobStatus } from '@ai/contracts';
+import type { HttpAnswer, HttpSender, RequestResult, ScheduledRequest } from '@ai/workload';
+import type { CallbackReceiver } from './callback-receiver';
+import type { ImageSet } from './image-set';
+
+export type CollectMode = 'callback' | 'poll' | 'sync';
+
+export interface DispatcherExecutorOptions {
+  target: string;
+  model: string;
+  images: ImageSet;
+  sender: HttpSender;
+  collect: CollectMode;
+  /** Needed for `callback`: where the dispatcher POSTs results, and who matches them. */
+  callbackUrl?: string;
+  receiver?: CallbackReceiver;
+  /** The run's time origin (performance.now()); results are reported in ms from it. */
+  origin: number;
+  /** Poll interval for `poll` (and after a sync 504). Default 50 ms. */
+  pollIntervalMs?: number;
+}
+
+type Timed = Pick<JobCallback, 'status' | 'failedReason' | 'timings' | 'jobId'>;
+
+/** A short, bounded failure code: reasons become report categories, so ids and numbers are cut off. */
+function failureReason(prefix: string, detail?: string): string {
+  if (!detail) return prefix;
+  return `${prefix}: ${detail.replace(/\s+/g, ' ').slice(0, 60)}`;
+}
+
+function parse<T>(answer: HttpAnswer): T | undefined {
+  try {
+    return JSON.parse(answer.body.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one request to the dispatcher and collects its result: POST /enqueue then the callback
+ * (`callback`), POST /enqueue then GET /jobs/:id until done (`poll`), or POST /infer (`sync`, polling after
+ * a 504). The timings reported are the same in every mode: queue wait and inference time from the job.
+ */
+export function dispatcherExecutor(options: DispatcherExecutorOptions) {
+  const { sender, collect, origin } = options;
+  const base = options.target.replace(/\/$/, '');
+  const enqueueUrl = new URL(`${base}/enqueue`);
+  const inferUrl = new URL(`${base}/infer`);
+  if (collect === 'callback' && (!options.callbackUrl || !options.receiver)) throw new Error('callback collection needs a callbackUrl and a receiver');
+  const prefixes = options.images.bodyPrefixes(options.model, collect === 'callback' ? options.callbackUrl : undefined);
+  const pollInterval = options.pollIntervalMs ?? 50;
+  const elapsed = () => performance.now() - origin;
+  const epochOrigin = performance.timeOrigin + origin;
+
+  const finished = (job: Timed, doneAtMs: number, extra: Partial<RequestResult>): RequestResult => ({
+    ...extra,
+    outcome: job.status === 'completed' ? 'completed' : 'failed',
+    reason: job.status === 'completed' ? undefined : failureReason('job_failed', job.failedReason),
+    jobId: job.jobId,
+    queueWaitMs: job.timings.queueWaitMs,
+    inferenceMs: job.timings.inferenceMs,
+    doneAtMs,
+  });
+
+  const poll = async (jobId: string, signal: AbortSignal, extra: Partial<RequestResult>): Promise<RequestResult> => {
+    const url = new URL(`${base}/jobs/${encodeURIComponent(jobId)}`);
+    for (;;) {
+      await sleep(pollInterval, undefined, { signal });
+      const answer = await sender.get(url, signal);
+      const observedAt = elapsed();
+      if (answer.status !== 200) {
+        if (answer.status >= 500 || answer.status === 404) continue; // not visible yet, or a blip: keep polling
+        return { ...extra, jobId, outcome: 'failed', reason: `poll_${answer.status}` };
+      }
+      const job = parse<JobStatus>(answer);
+      if (!job || (job.state !== 'completed' && job.state !== 'failed')) continue;
+      // The job's own finish time, when it lies between the send and now, is more exact than when we looked.
+      const finishedAt = job.timings.finishedAt !== undefined ? job.timings.finishedAt - epochOrigin : observedAt;
+      const doneAt = Math.min(observedAt, Math.max(extra.acceptedAtMs ?? 0, finishedAt));
+      return finished({ ...job, status: job.state }, doneAt, extra);
+    }
+  };
+
+  return async (request: ScheduledRequest, signal: AbortSignal): Promise<RequestResult> => {
+    const clientRef = String(request.seq);
+    const body = [prefixes[request.seq % prefixes.length], Buffer.from(`${clientRef}"}`)];
+    if (collect === 'sync') {
+      const answer = await sender.postJson(inferUrl, body, signal);
+      const extra = { status: answer.status, acceptedAtMs: elapsed() };
+      if (answer.status === 200) {
+        const job = parse<JobStatus>(answer);
+        if (!job?.timings) return { ...extra, outcome: 'failed', reason: 'infer_bad_body' };
+        return finished({ ...job, status: 'completed' }, extra.acceptedAtMs, extra);
+      }
+      const error = parse<{ error?: { code?: string; message?: string; jobId?: string } }>(answer)?.error;
+      if (answer.status === 504 && error?.jobId) return poll(error.jobId, signal, extra);
+      return { ...extra, outcome: 'failed', reason: failureReason(`infer_${answer.status}`, error?.code) };
+    }
+
+    const callback = collect === 'callback' ? options.receiver!.expect(clientRef, signal) : undefined;
+    // The callback wait rejects on abort like the request; keep it from surfacing as unhandled meanwhile.
+    callback?.catch(() => undefined);
+    let answer: HttpAnswer;
+    try {
+      answer = await sender.postJson(enqueueUrl, body, signal);
+    } catch (error) {
+      options.receiver?.forget(clientRef);
+      throw error;
+    }
+    const extra = { status: answer.status, acceptedAtMs: elapsed() };
+    const accepted = parse<{ jobId?: string; error?: { code?: string } }>(answer);
+    if (answer.status !== 202 || !accepted?.jobId) {
+      options.receiver?.forget(clientRef);
+      return { ...extra, outcome: 'failed', reason: failureReason(`enqueue_${answer.status}`, accepted?.error?.code) };
+    }
+    if (!callback) return poll(accepted.jobId, signal, { ...extra, jobId: accepted.jobId });
+    const arrived = await callback;
+    return finished(arrived.callback, arrived.at - origin, { ...extra, jobId: accepted.jobId });
+  };
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescription, type SloSpec, type SystemSample, type WrittenReport } from '@ai/report';
+import { HttpSender, runLoad, totalRequests, type LoadProgress, type LoadRunResult, type SecondSchedule } from '@ai/workload';
+import type { CallbackReceiver } from './callback-receiver';
+import { dispatcherExecutor, type CollectMode } from './dispatcher-executor';
+import type { ImageSet } from './image-set';
+import { SystemSampler } from './system-sampler';
+
+export interface LoadTestOptions {
+  target: string;
+  model: string;
+  rates: number[];
+  workloadFile: string;
+  images: ImageSet;
+  collect: CollectMode;
+  arrivals: 'uniform' | 'poisson';
+  seed?: number;
+  timeoutMs: number;
+  /** Send at most this many requests. */
+  maxRequests?: number;
+  reportsDir: string;
+  /** The report folder; default reportsDir/<timestamp>. */
+  dir?: string;
+  /** For `callback`: where the dispatcher POSTs results, and the receiver behind that URL. */
+  callbackUrl?: string;
+  receiver?: CallbackReceiver;
+  prometheusUrl?: string;
+  embedded?: boolean;
+  signal?: AbortSignal;
+  onSecond?(second: SecondSchedule, progress: LoadProgress): void;
+}
+
+/** A finished run whose report can be written. */
+export interface CompletedLoadTest {
+  dir: string;
+  result: LoadRunResult;
+  samples: SystemSample[];
+  description: RunDescription;
+  csvRows: number;
+}
+
+/** How many requests a run of `rates` capped at `maxRequests` schedules. */
+export function scheduledRequests(rates: number[], maxRequests?: number): number {
+  return Math.min(totalRequests(rates), maxRequests ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * One load test against a dispatcher: creates reports/<timestamp>/, streams requests.csv while the
+ * workload runs open-loop, samples the system each second, and returns everything the report needs.
+ */
+export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLoadTest> {
+  const startedAt = new Date();
+  const dir = options.dir ?? createReportDirectory(options.reportsDir, startedAt);
+  const csv = new RequestCsvWriter(join(dir, 'requests.csv'));
+  const sender = new HttpSender();
+  const origin = performance.now();
+  const sampler = new SystemSampler({ target: options.target, model: options.model, prometheusUrl: options.prometheusUrl, origin });
+  try {
+    sampler.start();
+    const result = await runLoad({
+      rates: options.rates,
+      arrivals: options.arrivals,
+      seed: options.seed,
+      limit: options.maxRequests,
+      timeoutMs: options.timeoutMs,
+      origin,
+      signal: options.signal,
+      execute: dispatcherExecutor({
+        target: options.target,
+        model: options.model,
+        images: options.images,
+        sender,
+        collect: options.collect,
+        callbackUrl: options.callbackUrl,
+        receiver: options.receiver,
+        origin,
+      }),
+      onRecord: (record) => csv.write(record),
+      onSecond: options.onSecond,
+    });
+    const samples = await sampler.stop();
+    return {
+      dir,
+      result,
+      samples,
+      csvRows: csv.rows,
+      description: {
+        target: options.embedded ? `${options.target} (embedded stack)` : options.target,
+        model: options.model,
+        workloadFile: options.workloadFile,
+        arrivals: options.arrivals,
+        collect: options.collect,
+        timeoutMs: options.timeoutMs,
+        startedAt,
+        embedded: options.embedded,
+      },
+    };
+  } finally {
+    await sampler.stop();
+    await csv.close();
+    sender.close();
+  }
+}
+
+/**
+ * Writes the report of a finished run. `expectedTotal` (POST /generateReport's totalRequests) above the
+ * scheduled count adds the missing requests as not sent, so they cannot silently vanish from the books.
+ */
+export async function writeLoadTestReport(run: CompletedLoadTest, slo: SloSpec, expectedTotal?: number): Promise<WrittenReport> {
+  let result = run.result;
+  const missing = expectedTotal === undefined ? 0 : expectedTotal - result.counts.scheduled;
+  if (missing > 0) {
+    result = { ...result, counts: { ...result.counts, scheduled: result.counts.scheduled + missing, notSent: result.counts.notSent + missing } };
+  }
+  return writeReport(run.dir, { run: result, samples: run.samples, description: run.description, slo });
+}
