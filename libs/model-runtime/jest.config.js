@@ -1,5 +1,5 @@
 module.exports = {
   displayName: 'model-runtime',
   preset: '../../jest.preset.js',
-  testEnvironment: '<rootDir>/jest-onnxruntime-environment.js',
+  testEnvironment: '<rootDir>/test/jest-onnxruntime-environment.js',
 };
