@@ -33,7 +33,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
   const keys = Object.keys(RunArgs.shape);
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(keys.map((key) => [key, { type: 'string' as const }])),
+    options: Object.fromEntries(
+      keys.flatMap((key) => [key, key.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase())]).map((key) => [key, { type: 'string' as const }]),
+    ),
     // Not strict: Nx forwards options both as given and camelCased (--slo-p99 and --sloP99); fold them.
     strict: false,
     allowPositionals: true,

@@ -66,7 +66,11 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
         if (error instanceof WorkloadParseError) throw AppError.badRequest(`workload: ${error.message}`, 'workload', { line: error.line, column: error.column });
         throw error;
       }
-      images ??= ImageSet.load(config.IMAGES_DIR);
+      try {
+        images ??= ImageSet.load(config.IMAGES_DIR);
+      } catch (error) {
+        throw new AppError(503, 'images_unavailable', `${(error as Error).message} (set IMAGES_DIR)`);
+      }
       const controller = new AbortController();
       const id = `run-${Date.now().toString(36)}`;
       const dir = createReportDirectory(config.REPORTS_DIR, new Date());

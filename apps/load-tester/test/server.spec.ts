@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORKSPACE_ROOT } from '@ai/local-stack';
+import { createLogger } from '@ai/observability';
+import { parseLoadTesterConfig } from '../src/config';
+import { start, type RunningLoadTester } from '../src/server';
+import { startFakeDispatcher, type FakeDispatcher } from './fake-dispatcher';
+
+const logger = createLogger({ service: 'load-tester-test', level: 'error' });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('load tester server mode', () => {
+  let dispatcher: FakeDispatcher;
+  let tester: RunningLoadTester;
+  let reports: string;
+
+  beforeAll(async () => {
+    dispatcher = await startFakeDispatcher();
+    reports = mkdtempSync(join(tmpdir(), 'lt-server-'));
+    tester = await start(parseLoadTesterConfig({ PORT: '0', HOST: '127.0.0.1', TARGET_URL: dispatcher.url, REPORTS_DIR: reports, TIMEOUT_SECONDS: '5', IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images') }), { logger });
+  });
+
+  afterAll(async () => {
+    await tester.stop();
+    await dispatcher.close();
+    rmSync(reports, { recursive: true, force: true });
+  });
+
+  it('answers /health, /metrics and /docs', async () => {
+    expect(await (await fetch(`${tester.url}/health`)).json()).toMatchObject({ status: 'ok', running: false });
+    expect(await (await fetch(`${tester.url}/metrics`)).text()).toContain('load_tester_run_in_progress');
+    expect((await fetch(`${tester.url}/docs/`)).status).toBe(200);
+  });
+
+  it('answers 409 to /generateReport before any run', async () => {
+    const res = await post(`${tester.url}/generateReport`, {});
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe('no_run');
+  });
+
+  it('rejects bad bodies with 400 naming the field', async () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['/storeLatency', { jobId: 'x', model: 'm', status: 'completed', attempts: 1 }, 'timings'],
+      ['/storeLatency', { jobId: 'x', model: 'm', status: 'weird', attempts: 1, timings: { enqueuedAt: 1 } }, 'status'],
+      ['/runLoadTest', { maxImages: 0 }, 'maxImages'],
+      ['/runLoadTest', { workload: 5 }, 'workload'],
+      ['/runLoadTest', { extra: true }, 'body'],
+      ['/generateReport', { totalRequests: -1 }, 'totalRequests'],
+    ];
+    for (const [path, body, field] of cases) {
+      const res = await post(`${tester.url}${path}`, body);
+      expect([path, res.status]).toEqual([path, 400]);
+      expect((await res.json()).error.field).toBe(field);
+    }
+    const malformed = await post(`${tester.url}/storeLatency`, '{"jobId":');
+    expect(malformed.status).toBe(400);
+  });
+
+  it('rejects a bad workload with 400 naming its line and column', async () => {
+    const res = await post(`${tester.url}/runLoadTest`, { workload: '1,2\n3,x' });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.field).toBe('workload');
+    expect(body.error.message).toContain('workload:2:3');
+    expect(body.error.details).toEqual({ line: 2, column: 3 });
+  });
+
+  it('runs a load test, matches callbacks (also those that overtake the 202) and writes the report with missing requests as not sent', async () => {
+    const started = await post(`${tester.url}/runLoadTest`, { workload: '4\n4', maxImages: 6 });
+    expect(started.status).toBe(202);
+    const run = await started.json();
+    expect(run).toMatchObject({ scheduled: 6, seconds: 2 });
+    expect((await post(`${tester.url}/runLoadTest`, {})).status).toBe(409);
+
+    const res = await post(`${tester.url}/generateReport`, { totalRequests: 8 });
+    expect(res.status).toBe(200);
+    const { summary, reportDir } = await res.json();
+    expect(reportDir).toBe(run.reportDir);
+    expect(summary.counts).toMatchObject({ scheduled: 8, completed: 6, failed: 0, timedOut: 0, notSent: 2 });
+    expect(summary.latencyMs.queueWait.p50).toBeCloseTo(5, 0);
+    expect(dispatcher.received.slice(-6).map((b) => b['clientRef'])).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(dispatcher.received.every((b) => b['callbackUrl'] === tester.callbackUrl && typeof b['image'] === 'string')).toBe(true);
+    for (const file of ['summary.json', 'report.html', 'requests.csv', 'throughput.png', 'queue-depth.png']) expect(existsSync(join(reportDir, file))).toBe(true);
+    expect(readFileSync(join(reportDir, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
+    expect(tester.receiver.unmatched).toBe(0);
+    expect(await (await fetch(`${tester.url}/health`)).json()).toMatchObject({ running: false });
+  });
+});
