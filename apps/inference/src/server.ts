@@ -31,7 +31,7 @@ export interface StartOptions {
 const TASK_ROUTES: Record<ModelTask, ((ctx: InferenceContext) => RouteModule)[]> = {
   'image-classification': [classifyRoutes, kserveV2Routes],
   'tabular-classification': [predictRoutes, kserveV2Routes],
-  'text-generation': [generateRoutes],
+  'text-generation': [generateRoutes, kserveV2Routes],
 };
 
 /**
