@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { InferenceHealth, Liveness, Readiness, type RouteDoc } from '@ai/contracts';
+import { InferenceHealth, Liveness, Readiness, type GpuStatus, type RouteDoc } from '@ai/contracts';
 import { probeGpus } from '@ai/model-runtime';
 import type { InferenceContext } from '../inference-context';
 import type { RouteModule } from './route-module';
@@ -20,7 +20,16 @@ export function healthRoutes(ctx: InferenceContext): RouteModule {
   return { docs: healthRouteDocs, mount: (app) => mountHealthRoutes(app, ctx) };
 }
 
+/** nvidia-smi takes tens of milliseconds; probes every few seconds should not spawn it each time. */
+const GPU_PROBE_TTL_MS = 5_000;
+
 function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
+  let gpuProbe: { at: number; result: Promise<GpuStatus[] | undefined> } | undefined;
+  const gpus = () => {
+    if (!gpuProbe || Date.now() - gpuProbe.at > GPU_PROBE_TTL_MS) gpuProbe = { at: Date.now(), result: probeGpus() };
+    return gpuProbe.result;
+  };
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -38,7 +47,7 @@ function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
 
   app.get('/health', async (_req, res) => {
     const model = ctx.ready || ctx.draining ? ctx.model() : undefined;
-    const gpus = await probeGpus();
+    const gpuStatus = await gpus();
     const body: InferenceHealth = {
       status: ctx.draining ? 'draining' : model ? 'ok' : 'loading',
       model: ctx.modelName,
@@ -52,7 +61,7 @@ function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
         maxBatchSize: Math.min(ctx.config.MAX_BATCH_SIZE, ctx.version.config.maxBatchSize),
         maxDelayMs: ctx.config.MAX_BATCH_DELAY_MS,
       },
-      ...(gpus && { gpus }),
+      ...(gpuStatus && { gpus: gpuStatus }),
     };
     res.json(body);
   });
