@@ -67,8 +67,8 @@ describe('the limiter for a drain rate', () => {
       expect((limiter.max * 1000) / limiter.duration).toBeLessThan(rate * 1.03);
       expect(limiter.duration).toBeLessThanOrEqual(2_000);
     }
-    expect(limiterFor(50)).toEqual({ max: 13, duration: 260 });
-    expect(limiterFor(5)).toEqual({ max: 1, duration: 200 });
+    expect(limiterFor(50)).toEqual({ max: 25, duration: 500 });
+    expect(limiterFor(2)).toEqual({ max: 1, duration: 500 });
   });
 
   it('is off for 0 (unlimited)', () => {

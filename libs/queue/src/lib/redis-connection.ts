@@ -38,6 +38,8 @@ export function createProducerConnection(url: string): IORedis {
     ...redisOptionsFromUrl(url),
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // Concurrent requests' adds share one write to the socket.
+    enableAutoPipelining: true,
     retryStrategy: reconnectDelay,
     connectTimeout: 5_000,
   });
