@@ -39,9 +39,10 @@ describe('runLoad against a local HTTP server', () => {
       expect(result.counts).toEqual({ scheduled: 600, completed: 600, failed: 0, timedOut: 0, notSent: 0 });
       for (const second of result.seconds.slice(0, 3)) {
         expect(Math.abs(second.sent - 200)).toBeLessThanOrEqual(4);
-        expect(Math.abs(second.completed - 200)).toBeLessThanOrEqual(4);
       }
       expect(result.schedule.maxRateErrorPct).toBeLessThanOrEqual(2);
+      // When completions land depends on the server and the machine, not the generator: only the total is exact.
+      expect(result.seconds.reduce((sum, s) => sum + s.completed, 0)).toBe(600);
       expect(result.latency.count).toBe(600);
       expect(result.schedule.lateness.count).toBe(600);
     } finally {

@@ -22,6 +22,13 @@ export interface RequestResult {
   doneAtMs?: number;
 }
 
+interface InFlight {
+  request: ScheduledRequest;
+  sentMs: number;
+  controller?: AbortController;
+  done: boolean;
+}
+
 /** Everything known about one request at the end: one row of requests.csv. */
 export interface RequestRecord {
   seq: number;
@@ -97,8 +104,13 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const queueWait = new LatencyHistogram();
   const inference = new LatencyHistogram();
   const done = { completed: [] as number[], failed: [] as number[], timedOut: [] as number[] };
-  const inFlight = new Set<Promise<void>>();
-  const controllers = new Set<AbortController>();
+  // Requests in flight, in send order. Deadlines are intended time + timeout and intended times only grow,
+  // so this queue is also in deadline order: one timer on its head replaces a timer per request.
+  const inFlight: InFlight[] = [];
+  let head = 0;
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let drained: (() => void) | undefined;
   let lastSettledMs = 0;
   let maxSeq = -1;
 
@@ -108,72 +120,99 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     list[second] += 1;
   };
 
-  const settle = (request: ScheduledRequest, sentMs: number, record: Omit<RequestRecord, 'seq' | 'second' | 'intendedMs' | 'sentMs' | 'latenessMs'>, atMs: number) => {
-    if (!ledger.settle(request.seq, record.outcome, record.reason)) return;
-    lastSettledMs = Math.max(lastSettledMs, atMs);
-    if (record.e2eMs !== undefined && record.outcome !== 'failed') latency.record(request.second, record.e2eMs);
-    if (record.outcome !== 'notSent') countAt(done[record.outcome], atMs);
-    options.onRecord?.({ seq: request.seq, second: request.second, intendedMs: request.intendedMs, sentMs, latenessMs: sentMs - request.intendedMs, ...record });
+  const settle = (entry: InFlight, record: Omit<RequestRecord, 'seq' | 'second' | 'intendedMs' | 'sentMs' | 'latenessMs'>, atMs: number) => {
+    if (entry.done) return;
+    entry.done = true;
+    open -= 1;
+    const { request, sentMs } = entry;
+    if (ledger.settle(request.seq, record.outcome, record.reason)) {
+      lastSettledMs = Math.max(lastSettledMs, atMs);
+      if (record.e2eMs !== undefined && record.outcome !== 'failed') latency.record(request.second, record.e2eMs);
+      if (record.outcome !== 'notSent') countAt(done[record.outcome], atMs);
+      options.onRecord?.({ seq: request.seq, second: request.second, intendedMs: request.intendedMs, sentMs, latenessMs: sentMs - request.intendedMs, ...record });
+    }
+    if (open === 0) drained?.();
+  };
+
+  const expire = () => {
+    timer = undefined;
+    const now = performance.now() - origin;
+    while (head < inFlight.length) {
+      const entry = inFlight[head];
+      if (!entry.done) {
+        if (entry.request.intendedMs + timeoutMs > now) break;
+        settle(entry, { outcome: 'timedOut', reason: 'timeout', e2eMs: Math.max(timeoutMs, now - entry.request.intendedMs) }, now);
+        entry.controller?.abort(new Error('timeout'));
+      }
+      head += 1;
+    }
+    if (head > 4096 && head * 2 > inFlight.length) {
+      inFlight.splice(0, head);
+      head = 0;
+    }
+    arm(now);
+  };
+
+  const arm = (now: number) => {
+    while (head < inFlight.length && inFlight[head].done) head += 1;
+    if (timer || head >= inFlight.length) return;
+    timer = setTimeout(expire, Math.max(1, inFlight[head].request.intendedMs + timeoutMs - now + 1));
+  };
+
+  const onResult = (entry: InFlight, result: RequestResult) => {
+    if (entry.done) return;
+    const now = performance.now() - origin;
+    const { request } = entry;
+    const doneAt = result.doneAtMs ?? now;
+    const acceptMs = result.acceptedAtMs !== undefined ? result.acceptedAtMs - request.intendedMs : undefined;
+    if (acceptMs !== undefined) accept.record(acceptMs);
+    if (result.outcome === 'completed') {
+      if (result.queueWaitMs !== undefined) queueWait.record(result.queueWaitMs);
+      if (result.inferenceMs !== undefined) inference.record(result.inferenceMs);
+    }
+    settle(entry, {
+      outcome: result.outcome,
+      reason: result.reason,
+      status: result.status,
+      jobId: result.jobId,
+      acceptMs,
+      queueWaitMs: result.queueWaitMs,
+      inferenceMs: result.inferenceMs,
+      e2eMs: doneAt - request.intendedMs,
+    }, doneAt);
   };
 
   const send = (request: ScheduledRequest, sentMs: number) => {
     ledger.schedule(request.seq);
     maxSeq = request.seq;
     const controller = new AbortController();
-    controllers.add(controller);
-    const remaining = Math.max(0, request.intendedMs + timeoutMs - sentMs);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining)));
-    const work = options.execute(request, controller.signal).then(
-      (result) => result,
-      (error: unknown): RequestResult => ({
+    const entry: InFlight = { request, sentMs, controller, done: false };
+    inFlight.push(entry);
+    open += 1;
+    arm(sentMs);
+    options.execute(request, controller.signal).then(
+      (result) => onResult(entry, result),
+      (error: unknown) => onResult(entry, {
         outcome: 'failed',
         // A request cut short by the run's abort says so, whatever the executor's error looked like.
         reason: controller.signal.aborted ? 'aborted' : errorReason(error),
       }),
-    );
-    const task = Promise.race([work, timedOut]).then((result) => {
-      clearTimeout(timer);
-      const now = performance.now() - origin;
-      if (result === 'timeout') {
-        controller.abort(new Error('timeout'));
-        settle(request, sentMs, { outcome: 'timedOut', reason: 'timeout', e2eMs: Math.max(timeoutMs, now - request.intendedMs) }, now);
-        return;
-      }
-      const doneAt = result.doneAtMs ?? now;
-      const acceptMs = result.acceptedAtMs !== undefined ? result.acceptedAtMs - request.intendedMs : undefined;
-      if (acceptMs !== undefined) accept.record(acceptMs);
-      if (result.outcome === 'completed') {
-        if (result.queueWaitMs !== undefined) queueWait.record(result.queueWaitMs);
-        if (result.inferenceMs !== undefined) inference.record(result.inferenceMs);
-      }
-      settle(request, sentMs, {
-        outcome: result.outcome,
-        reason: result.reason,
-        status: result.status,
-        jobId: result.jobId,
-        acceptMs,
-        queueWaitMs: result.queueWaitMs,
-        inferenceMs: result.inferenceMs,
-        e2eMs: doneAt - request.intendedMs,
-      }, doneAt);
-    }).finally(() => {
-      controllers.delete(controller);
-      inFlight.delete(task);
-    });
-    inFlight.add(task);
+    ).finally(() => (entry.controller = undefined));
   };
 
-  const onAbort = () => controllers.forEach((controller) => controller.abort(new Error('aborted')));
+  const onAbort = () => {
+    for (let i = head; i < inFlight.length; i += 1) if (!inFlight[i].done) inFlight[i].controller?.abort(new Error('aborted'));
+  };
   options.signal?.addEventListener('abort', onAbort);
   const schedule = await runOpenLoop({
     ...options,
     origin,
     send,
     onSecond: (second) =>
-      options.onSecond?.(second, { scheduled: ledger.totals().scheduled, sent: maxSeq + 1, inFlight: inFlight.size, counts: ledger.totals() }),
+      options.onSecond?.(second, { scheduled: ledger.totals().scheduled, sent: maxSeq + 1, inFlight: open, counts: ledger.totals() }),
   });
-  while (inFlight.size > 0) await Promise.all([...inFlight]);
+  if (open > 0) await new Promise<void>((resolve) => (drained = resolve));
+  clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
 
   // Requests the schedule never reached are settled as not sent.
