@@ -70,7 +70,7 @@ export class DilatedConvLm {
   forward(ids: Int32Array, batch: number, seq: number): Activations {
     const { channels: c, hidden: h, vocabSize: v } = this.options;
     const rows = batch * seq;
-    let stream = new Float32Array(rows * c);
+    let stream: Float32Array = new Float32Array(rows * c);
     for (let n = 0; n < rows; n++) stream.set(this.embedding.value.subarray(ids[n] * c, ids[n] * c + c), n * c);
     const streams = [stream];
     const pairs: Float32Array[] = [];
