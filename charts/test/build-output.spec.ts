@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { startNodeService, startRedisServer, type RunningNodeService, type RunningRedisServer } from '@ai/local-stack';
 import { WORKSPACE } from '../tools/helm';
 import { disposeChart, render } from './scenarios';
@@ -84,3 +85,29 @@ it('the built dispatcher and inference start from dist with the environment the 
     expect(await res.text()).toContain(service.name === 'dispatcher' ? 'dispatcher_queue_depth' : 'inference_requests_total');
   }
 });
+
+it('the built apps accept the environment docker-compose.yml gives them', async () => {
+  const compose = parse(readFileSync(join(WORKSPACE, 'docker-compose.yml'), 'utf8'), { merge: true });
+  const envOf = (service: string, overrides: Record<string, string>) => {
+    const env = { ...compose.services[service].environment, ...overrides };
+    for (const key of ['PORT', 'HOST', 'LOKI_URL']) delete env[key];
+    return env;
+  };
+  const inference = await startNodeService({
+    name: 'inference',
+    entry: 'dist/apps/inference/main.js',
+    env: envOf('inference', { MODEL_REPOSITORY: models!.root }),
+    readyPath: '/readyz',
+    readyTimeoutMs: 90_000,
+  });
+  started.push(inference);
+  const dispatcher = await startNodeService({
+    name: 'dispatcher',
+    entry: 'dist/apps/dispatcher/main.js',
+    env: envOf('dispatcher', { REDIS_URL: redis!.url, INFERENCE_URLS: `digits-cnn=${inference.url}` }),
+    readyPath: '/ready',
+  });
+  started.push(dispatcher);
+  expect((await fetch(`${dispatcher.url}/ready`)).status).toBe(200);
+});
+

@@ -115,3 +115,15 @@ it('has Prometheus scrape every app on its real port and load the alert rules it
   expect(parse(readFileSync(provisioning, 'utf8')).datasources.map((d: { uid: string }) => d.uid).sort()).toEqual(['loki', 'prometheus']);
   expect(existsSync(hostPathOf(services.grafana, '/var/lib/grafana/dashboards/overview.json')!)).toBe(true);
 });
+
+it('dashboards refer only to the provisioned datasources and have unique panel ids', () => {
+  const provisioning = hostPathOf(services.grafana, '/etc/grafana/provisioning/datasources/datasources.yaml')!;
+  const uids = new Set(parse(readFileSync(provisioning, 'utf8')).datasources.map((d: { uid: string }) => d.uid));
+  const dir = hostPathOf(services.grafana, '/var/lib/grafana/dashboards')!;
+  for (const file of ['overview.json', 'logs.json']) {
+    const dashboard = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const panels: { id: number; datasource: { uid: string }; targets: { datasource: { uid: string } }[] }[] = dashboard.panels;
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    for (const p of panels) for (const ds of [p.datasource, ...p.targets.map((t) => t.datasource)]) expect([file, ds.uid, uids.has(ds.uid)]).toEqual([file, ds.uid, true]);
+  }
+});
