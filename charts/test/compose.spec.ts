@@ -84,6 +84,8 @@ it('runs workloads and the k6 script that exist in the repository', () => {
   expect(hostPathOf(k6, k6.command![1])).toBe(join(WORKSPACE, 'workloads', 'k6', 'load-test.js'));
   expect(existsSync(hostPathOf(k6, k6.command![1])!)).toBe(true);
   expect(existsSync(hostPathOf(k6, k6.environment!.WORKLOAD)!)).toBe(true);
+  const script = readFileSync(hostPathOf(k6, k6.command![1])!, 'utf8');
+  for (const name of Object.keys(k6.environment!)) expect([name, script.includes(`__ENV.${name}`)]).toEqual([name, true]);
 });
 
 it('lets inference scale (no host port), keeps host ports unique and wires the apps to each other', () => {
