@@ -27,9 +27,10 @@ export interface AppFuzzReport {
   violationCount: number;
   byStatus: Record<string, number>;
   byEndpoint: Record<string, number>;
+  msByEndpoint: Record<string, number>;
   durationMs: number;
   /** Per process: RSS before (after a warm-up) and after the run, and whether it still answered. */
-  processes: { name: string; rssBeforeMb: number; rssAfterMb: number; growthMb: number; stillUp: boolean }[];
+  processes: { name: string; rssBeforeMb: number; rssAfterMb: number; growthMb: number; stillUp: boolean; exitOutput?: string }[];
   violations: FuzzRunResult['violations'];
 }
 
@@ -46,14 +47,15 @@ async function answers(url: string): Promise<boolean> {
  * over keep-alive connections, then liveness and RSS after. Records tmp/reliability/fuzz-<app>.json.
  */
 export async function fuzzApp(app: string, services: FuzzedService[], oversizeBytes: number): Promise<AppFuzzReport> {
-  const report: AppFuzzReport = { app, seed: FUZZ_SEED, cases: 0, valid: 0, clientErrors: 0, violationCount: 0, byStatus: {}, byEndpoint: {}, durationMs: 0, processes: [], violations: [] };
+  const report: AppFuzzReport = { app, seed: FUZZ_SEED, cases: 0, valid: 0, clientErrors: 0, violationCount: 0, byStatus: {}, byEndpoint: {}, msByEndpoint: {}, durationMs: 0, processes: [], violations: [] };
   for (const [index, fuzzed] of services.entries()) {
     const pid = fuzzed.service.process.pid ?? 0;
     const count = Math.ceil(FUZZ_CASES * fuzzed.share);
     // Warm-up: the first requests load code paths and grow the heap once; measure RSS after them.
     await runFuzz(fuzzCases(fuzzed.targets, 300, FUZZ_SEED + 1_000 + index, oversizeBytes), { baseUrl: fuzzed.service.url, acceptable5xx: fuzzed.acceptable5xx });
     const before = sampleProcess(pid);
-    const result = await runFuzz(fuzzCases(fuzzed.targets, count, FUZZ_SEED + index, oversizeBytes), { baseUrl: fuzzed.service.url, acceptable5xx: fuzzed.acceptable5xx });
+    const died = () => fuzzed.service.process.exitCode !== null || fuzzed.service.process.signalCode !== null;
+    const result = await runFuzz(fuzzCases(fuzzed.targets, count, FUZZ_SEED + index, oversizeBytes), { baseUrl: fuzzed.service.url, acceptable5xx: fuzzed.acceptable5xx, abortWhen: died });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const after = sampleProcess(pid);
     const stillUp = fuzzed.service.process.exitCode === null && (await answers(fuzzed.service.url + fuzzed.livePath));
@@ -65,9 +67,18 @@ export async function fuzzApp(app: string, services: FuzzedService[], oversizeBy
     report.violations.push(...result.violations);
     for (const [key, value] of Object.entries(result.byStatus)) report.byStatus[key] = (report.byStatus[key] ?? 0) + value;
     for (const [key, value] of Object.entries(result.byEndpoint)) report.byEndpoint[key] = (report.byEndpoint[key] ?? 0) + value;
+    for (const [key, value] of Object.entries(result.msByEndpoint)) report.msByEndpoint[key] = (report.msByEndpoint[key] ?? 0) + value;
     const rssBeforeMb = megabytes(before?.rssBytes ?? 0);
     const rssAfterMb = megabytes(after?.rssBytes ?? 0);
-    report.processes.push({ name: fuzzed.service.name, rssBeforeMb, rssAfterMb, growthMb: Math.round((rssAfterMb - rssBeforeMb) * 10) / 10, stillUp });
+    report.processes.push({
+      name: fuzzed.service.name,
+      rssBeforeMb,
+      rssAfterMb,
+      growthMb: Math.round((rssAfterMb - rssBeforeMb) * 10) / 10,
+      stillUp,
+      // Why it died, when it did: the last lines it wrote.
+      ...(!stillUp && { exitOutput: `exit ${fuzzed.service.process.exitCode ?? fuzzed.service.process.signalCode}: ${fuzzed.service.output().slice(-3_000)}` }),
+    });
   }
   recordReport(`fuzz-${app}`, report);
   return report;

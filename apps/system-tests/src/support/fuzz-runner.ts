@@ -17,6 +17,8 @@ export interface FuzzRunResult {
   byStatus: Record<string, number>;
   /** Cases by endpoint. */
   byEndpoint: Record<string, number>;
+  /** Summed answer time by endpoint, ms (where a run spends its time). */
+  msByEndpoint: Record<string, number>;
   valid: number;
   clientErrors: number;
   /** Every violation counts; only the first 20 are kept in `violations`. */
@@ -33,6 +35,8 @@ export interface FuzzRunOptions {
   timeoutMs?: number;
   /** Answers with a 5xx status that are part of the contract (e.g. 504 "poll GET /jobs/:id"). */
   acceptable5xx?: (status: number, body: unknown) => boolean;
+  /** Checked before each case: stop early (e.g. the process died; the rest would only repeat it). */
+  abortWhen?: () => boolean;
 }
 
 const STACK_TRACE = /\n\s+at\s|\.ts:\d+:\d+|\.js:\d+:\d+|node_modules|Error: .*\n/;
@@ -93,13 +97,15 @@ export async function runFuzz(cases: Iterable<FuzzCase>, options: FuzzRunOptions
   const concurrency = options.concurrency ?? 8;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const result: FuzzRunResult = { cases: 0, byStatus: {}, byEndpoint: {}, valid: 0, clientErrors: 0, violationCount: 0, violations: [], durationMs: 0 };
+  const result: FuzzRunResult = { cases: 0, byStatus: {}, byEndpoint: {}, msByEndpoint: {}, valid: 0, clientErrors: 0, violationCount: 0, violations: [], durationMs: 0 };
   const started = Date.now();
   const iterator = cases[Symbol.iterator]();
   const lane = async () => {
-    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    for (let next = iterator.next(); !next.done && !options.abortWhen?.(); next = iterator.next()) {
       const fuzzCase = next.value;
+      const sentAt = Date.now();
       const answer = await send(agent, options.baseUrl, fuzzCase, timeoutMs);
+      result.msByEndpoint[fuzzCase.endpoint] = (result.msByEndpoint[fuzzCase.endpoint] ?? 0) + Date.now() - sentAt;
       const { verdict, reason } = judge(fuzzCase, answer, options.acceptable5xx);
       result.cases += 1;
       const statusKey = answer.status === 0 ? 'network' : String(answer.status);
