@@ -66,7 +66,7 @@ function main(): void {
 
   const random = new SeededRandom(seed + 1);
   const prompt = 'The whale ';
-  const sample = vocab.tokens.join('') && decode(vocab.tokens, sampleIds(model, vocab.encode(prompt), 300, 0.8, () => random.uniform()));
+  const sample = decode(vocab.tokens, sampleIds(model, vocab.encode(prompt), 300, 0.8, () => random.uniform()));
   console.log(`sample (temperature 0.8): ${prompt}${sample}`);
 
   const parameterCount = model.parameters().reduce((a, p) => a + p.value.length, 0);
