@@ -13,7 +13,7 @@ async function digitTensor(service: RunningInference, image: Buffer): Promise<nu
 describe('KServe v2 protocol', () => {
   let service: RunningInference;
   beforeAll(async () => {
-    service = await startInference({ MODEL_NAME: 'digits-cnn', MODEL_VERSION: '1' });
+    service = await startInference({ MODEL_NAME: 'digits-cnn', MODEL_VERSION: '2' });
   });
   afterAll(() => service.stop());
 
@@ -21,20 +21,20 @@ describe('KServe v2 protocol', () => {
     expect(await getJson(`${service.url}/v2/health/live`)).toEqual({ status: 200, body: { live: true } });
     expect(await getJson(`${service.url}/v2/health/ready`)).toEqual({ status: 200, body: { ready: true } });
     expect(await getJson(`${service.url}/v2/models/digits-cnn/ready`)).toEqual({ status: 200, body: { name: 'digits-cnn', ready: true } });
-    expect(await getJson(`${service.url}/v2/models/digits-cnn/versions/1/ready`)).toMatchObject({ status: 200 });
+    expect(await getJson(`${service.url}/v2/models/digits-cnn/versions/2/ready`)).toMatchObject({ status: 200 });
     const metadata = await getJson(`${service.url}/v2/models/digits-cnn`);
     expect(metadata.body).toEqual({
       name: 'digits-cnn',
-      versions: ['1'],
+      versions: ['2'],
       platform: 'onnxruntime_onnx',
       inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
       outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, 10] }],
     });
-    expect((await getJson(`${service.url}/v2/models/digits-cnn/versions/1`)).body).toEqual(metadata.body);
+    expect((await getJson(`${service.url}/v2/models/digits-cnn/versions/2`)).body).toEqual(metadata.body);
   });
 
   it('answers 404 in the v2 error shape for an unknown model or version', async () => {
-    for (const path of ['/v2/models/other', '/v2/models/other/ready', '/v2/models/digits-cnn/versions/2', '/v2/models/digits-cnn/versions/2/ready']) {
+    for (const path of ['/v2/models/other', '/v2/models/other/ready', '/v2/models/digits-cnn/versions/1', '/v2/models/digits-cnn/versions/1/ready']) {
       const res = await getJson(`${service.url}${path}`);
       expect(res.status).toBe(404);
       expect(typeof res.body.error).toBe('string');
@@ -49,12 +49,12 @@ describe('KServe v2 protocol', () => {
     const nested = [[Array.from({ length: 28 }, (_, y) => flat.slice(y * 28, y * 28 + 28))]];
     const results = [];
     for (const data of [flat, nested]) {
-      const res = await postJson(`${service.url}/v2/models/digits-cnn/versions/1/infer`, {
+      const res = await postJson(`${service.url}/v2/models/digits-cnn/versions/2/infer`, {
         id: 'req-1',
         inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data }],
       });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ model_name: 'digits-cnn', model_version: '1', id: 'req-1' });
+      expect(res.body).toMatchObject({ model_name: 'digits-cnn', model_version: '2', id: 'req-1' });
       expect(res.body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [1, 10] });
       results.push(res.body.outputs[0].data as number[]);
     }
