@@ -19,13 +19,13 @@ describe('execution providers', () => {
   });
 
   it('the process exits non-zero with that message, and with a message naming a bad variable', async () => {
-    for (const [env, message] of [
-      [{ ORT_PROVIDERS: 'cuda' }, /start-up failed.*execution provider cuda/],
-      [{ ORT_PROVIDERS: 'tpu' }, /ORT_PROVIDERS/],
+    for (const [env, messages] of [
+      [{ ORT_PROVIDERS: 'cuda' }, ['"message":"start-up failed"', 'on execution provider cuda: ']],
+      [{ ORT_PROVIDERS: 'tpu' }, ['invalid environment: ORT_PROVIDERS: ']],
     ] as const) {
       const service = await startNodeService({ name: 'inference', entry: 'apps/inference/src/main.ts', env: { MODEL_NAME: 'digits-cnn', ...env }, readyPath: null });
       expect(await service.exited).toBe(1);
-      expect(service.output()).toMatch(message);
+      for (const message of messages) expect(service.output()).toContain(message);
     }
   });
 });
