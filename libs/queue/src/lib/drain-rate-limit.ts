@@ -7,13 +7,21 @@ export interface LimiterOptions {
 /**
  * Turns a drain rate in jobs/s into BullMQ limiter settings. BullMQ keeps the limiter counter in Redis per
  * queue, so the rate is global across all dispatcher replicas. A window opens when its first job starts and
- * the next one only when a worker asks again after it expired, so every window is stretched by about one
- * Redis round trip plus timer lateness (1–10 ms, more on a busy machine): windows of about 500 ms keep that
- * loss to about 1% while the drain stays smoother than a burst of a whole second's jobs then a pause. Fractional rates work too (0.5/s = 1 job per
- * 2 s). Returns undefined for 0 (unlimited).
+ * the next one only when a worker asks again after it expired, so every window is stretched by a Redis
+ * round trip plus timer lateness (1–20 ms, the more the busier the machine). One-second windows keep that
+ * loss to about 1% at worst; shorter windows would smooth the start of each second's jobs but lose up to
+ * several percent of the rate. Rates below 1/s get one job per 1/rate seconds. Returns undefined for 0
+ * (unlimited).
  */
 export function limiterFor(jobsPerSecond: number): LimiterOptions | undefined {
   if (!(jobsPerSecond > 0)) return undefined;
-  const max = Math.max(1, Math.round(jobsPerSecond / 2));
-  return { max, duration: Math.max(1, Math.round((max * 1000) / jobsPerSecond)) };
+  if (jobsPerSecond < 1) return { max: 1, duration: Math.round(1000 / jobsPerSecond) };
+  if (Number.isInteger(jobsPerSecond)) return { max: jobsPerSecond, duration: 1000 };
+  // Fractional rates above 1/s: the window that holds a whole number of jobs, at most a few seconds long.
+  for (let seconds = 1; seconds <= 10; seconds += 1) {
+    const max = jobsPerSecond * seconds;
+    if (Math.abs(max - Math.round(max)) < 1e-9) return { max: Math.round(max), duration: seconds * 1000 };
+  }
+  const max = Math.round(jobsPerSecond);
+  return { max, duration: Math.round((max * 1000) / jobsPerSecond) };
 }
