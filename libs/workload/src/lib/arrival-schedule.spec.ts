@@ -1,4 +1,5 @@
 import { arrivalSchedule } from './arrival-schedule';
+import { cappedRates } from './open-loop-scheduler';
 import { OutcomeLedger } from './outcome-ledger';
 
 describe('arrivalSchedule', () => {
@@ -22,8 +23,10 @@ describe('arrivalSchedule', () => {
     expect(Math.max(...gaps) / Math.min(...gaps)).toBeGreaterThan(5);
   });
 
-  it('stops at the limit', () => {
+  it('stops at the limit, and the per-second targets say so', () => {
     expect([...arrivalSchedule([10, 10], { limit: 13 })]).toHaveLength(13);
+    expect(cappedRates([10, 10, 10], 13)).toEqual([10, 3, 0]);
+    expect(cappedRates([1, 2])).toEqual([1, 2]);
   });
 });
 

@@ -71,6 +71,7 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<ScheduleReport> {
   const origin = options.origin ?? performance.now();
   const startedAtEpochMs = performance.timeOrigin + origin;
   const schedule = arrivalSchedule(options.rates, options);
+  const targets = cappedRates(options.rates, options.limit);
   const lateness = new LatencyHistogram();
   const secondLateness = new LatencyHistogram();
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -86,7 +87,7 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<ScheduleReport> {
     const second = currentSecond;
     const figures: SecondSchedule = {
       second,
-      target: options.rates[second] ?? 0,
+      target: targets[second] ?? 0,
       sent: sentBySecond[second] ?? 0,
       latenessP50Ms: secondLateness.percentile(50),
       latenessP99Ms: secondLateness.percentile(99),
@@ -140,6 +141,16 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<ScheduleReport> {
       else setImmediate(tick);
     };
     tick();
+  });
+}
+
+/** The per-second targets once `limit` requests have been scheduled: seconds past the cap ask for nothing. */
+export function cappedRates(rates: readonly number[], limit = Number.POSITIVE_INFINITY): number[] {
+  let left = limit;
+  return rates.map((rate) => {
+    const take = Math.max(0, Math.min(rate, left));
+    left -= take;
+    return take;
   });
 }
 
