@@ -1,4 +1,4 @@
-import { FUZZ_CASES, fuzzApp } from '../support/fuzz-app';
+import { FUZZ_CASES, FUZZ_TEST_TIMEOUT_MS, fuzzApp } from '../support/fuzz-app';
 import { dispatcherTargets } from '../support/dispatcher-fuzz-targets';
 import { sampleImages } from '../support/sample-inputs';
 import { Stack } from '../support/stack';
@@ -64,5 +64,5 @@ describe('dispatcher under fuzzed input', () => {
     expect(report.processes[0].rssAfterMb).toBeLessThanOrEqual(report.processes[0].rssBeforeMb + RSS_GROWTH_BOUND_MB);
     // The stack behind it survived too.
     expect((await fetch(`${stack.inference[0].url}/readyz`)).ok).toBe(true);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 });

@@ -1,5 +1,5 @@
 import { startNodeService, type RunningNodeService } from '@ai/local-stack';
-import { FUZZ_CASES, fuzzApp } from '../support/fuzz-app';
+import { FUZZ_CASES, FUZZ_TEST_TIMEOUT_MS, fuzzApp } from '../support/fuzz-app';
 import { imageInferenceTargets, tabularInferenceTargets } from '../support/inference-fuzz-targets';
 import { modelRepository } from '../support/model-repository';
 import { sampleImages, tabularFeatureLength } from '../support/sample-inputs';
@@ -49,5 +49,5 @@ describe('inference under fuzzed input', () => {
       expect(process.stillUp).toBe(true);
       expect(process.rssAfterMb).toBeLessThanOrEqual(process.rssBeforeMb + RSS_GROWTH_BOUND_MB);
     }
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, WORKSPACE_ROOT, type RunningNodeService } from '@ai/local-stack';
-import { FUZZ_CASES, fuzzApp } from '../support/fuzz-app';
+import { FUZZ_CASES, FUZZ_TEST_TIMEOUT_MS, fuzzApp } from '../support/fuzz-app';
 import { loadTesterTargets } from '../support/load-tester-fuzz-targets';
 import { startLoadTesterServer } from '../support/load-tester-process';
 
@@ -38,5 +38,5 @@ describe('load tester server under fuzzed input', () => {
     expect(report.valid).toBeGreaterThan(0);
     expect(report.processes[0].stillUp).toBe(true);
     expect(report.processes[0].rssAfterMb).toBeLessThanOrEqual(report.processes[0].rssBeforeMb + RSS_GROWTH_BOUND_MB);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 });
