@@ -10,7 +10,7 @@
  * Writes the figures to the `## inference` section of BENCHMARKS.md.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     log(line);
   };
   const benchDir = writeImageNetBenchModel(join(WORKSPACE_ROOT, 'tmp/bench-models'));
-  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; onnxruntime-node ${ort.env.versions.common}; ${HTTP_SECONDS} s per HTTP point.`);
+  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; onnxruntime-node ${ort.env.versions.common}; ${HTTP_SECONDS} s per HTTP point; load average (1 min) at the start: ${fmt(loadavg()[0])}.`);
   out();
   out('### MobileNetV2-shaped benchmark model (224×224 RGB, random weights)');
   out();
@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     out(`| POST /infer (PNG), concurrency 1, mean | ${fmt(http.meanMs, 2)} |`);
     out(`| serving overhead (HTTP + decode + preprocessing) | ${fmt(http.meanMs - digitsRaw.batch1.meanMs, 2)} |`);
   }
+  out();
+  out(`Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores; ratios are only comparable within one run.`);
   log(`\nfinished in ${fmt((performance.now() - started) / 1000)} s`);
 
   const file = join(WORKSPACE_ROOT, 'BENCHMARKS.md');

@@ -78,6 +78,8 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     for (const module of modules) module.onLoaded?.(model);
   } catch (error) {
     await server.close(0);
+    registry.clear();
+    if (!options.logger) logger.close();
     throw error;
   }
   metrics.loadSeconds.set(model.loadSeconds);
