@@ -76,6 +76,8 @@ describe('writeReport', () => {
     expect(outcomes.filter((o) => o === 'failed')).toHaveLength(failed);
     expect(outcomes.filter((o) => o === 'timedOut')).toHaveLength(timedOut);
     expect(summary.failuresByReason).toEqual({ http_503: failed });
+    const sum = (key: string) => summary.perSecond.reduce((total: number, row: Record<string, number>) => total + row[key], 0);
+    expect([sum('target'), sum('sent'), sum('completed'), sum('failed'), sum('timedOut')]).toEqual([60, 60, completed, failed, timedOut]);
     expect(summary.latencyMs.e2e.count).toBe(completed + timedOut);
     expect(summary.latencyMs.e2e.max).toBeGreaterThanOrEqual(400);
     expect(summary.errorRate).toBeCloseTo((failed + timedOut) / 60, 4);

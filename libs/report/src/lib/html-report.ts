@@ -75,6 +75,11 @@ ${latencyRow('inference', summary.latencyMs.inference)}
 </table>
 <h2>Charts</h2>
 ${charts.map((chart) => `<figure id="${chart.name}" aria-label="${escape(chart.title)}">${chart.svg.replace(/^<\?xml[^>]*>/, '')}</figure>`).join('\n')}
+<h2>Second by second</h2>
+<details><summary>target, sent, completed and latency per second; generator health</summary>
+<table><tr><th>second</th><th>target</th><th>sent</th><th>completed</th><th>failed</th><th>timed out</th><th>p50</th><th>p99</th><th>lateness p99</th><th>loop delay p99</th></tr>
+${summary.perSecond.map((r) => `<tr><td>${r.second}</td><td>${r.target}</td><td>${r.sent}</td><td>${r.completed}</td><td>${r.failed}</td><td>${r.timedOut}</td><td>${r.p50Ms === undefined ? '' : ms(r.p50Ms)}</td><td>${r.p99Ms === undefined ? '' : ms(r.p99Ms)}</td><td>${ms(r.latenessP99Ms)}</td><td>${ms(r.eventLoopDelayP99Ms)}</td></tr>`).join('\n')}
+</table></details>
 <p class="muted">Per-request records: requests.csv · machine-readable summary: summary.json</p>
 </body></html>
 `;

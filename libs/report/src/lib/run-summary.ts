@@ -33,6 +33,22 @@ export interface RunSummary {
     generatorLimitedReasons: string[];
   };
   slo: SloVerdict;
+  /** Second by second: what was asked, sent and finished, latency of that second's requests, and the generator's health. */
+  perSecond: SecondRow[];
+}
+
+export interface SecondRow {
+  second: number;
+  target: number;
+  sent: number;
+  completed: number;
+  failed: number;
+  timedOut: number;
+  p50Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  latenessP99Ms: number;
+  eventLoopDelayP99Ms: number;
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
@@ -91,5 +107,16 @@ export function buildSummary(input: ReportInput): RunSummary {
       generatorLimitedReasons: run.schedule.generatorLimitedReasons,
     },
     slo: sloVerdict(input.slo, run.latency.p99, errorRate, sent),
+    perSecond: run.seconds.map((s) => ({
+      second: s.second,
+      target: s.target,
+      sent: s.sent,
+      completed: s.completed,
+      failed: s.failed,
+      timedOut: s.timedOut,
+      ...(s.latency && { p50Ms: round(s.latency.p50), p95Ms: round(s.latency.p95), p99Ms: round(s.latency.p99) }),
+      latenessP99Ms: round(s.latenessP99Ms),
+      eventLoopDelayP99Ms: round(s.eventLoopDelayP99Ms),
+    })),
   };
 }
