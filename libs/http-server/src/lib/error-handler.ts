@@ -49,8 +49,11 @@ export function errorHandler(logger: Logger, registry: Registry): ErrorRequestHa
   return (error, req, res, _next) => {
     const appError = toAppError(error);
     errors.inc({ status: String(appError.status), code: appError.code });
-    if (appError.status >= 500) {
+    if (appError.code === 'internal_error') {
       logger.error('request failed', { requestId: req.id, path: req.path, error: (error as Error)?.stack ?? String(error) });
+    } else if (appError.status >= 500) {
+      // Deliberate 5xx answers (unavailable while Redis is away, upstream timeouts) are expected operating states.
+      logger.warn('request refused', { requestId: req.id, path: req.path, code: appError.code, message: appError.message });
     } else {
       logger.debug('request rejected', { requestId: req.id, path: req.path, code: appError.code, message: appError.message });
     }
