@@ -9,6 +9,7 @@ export function summaryTable(summary: RunSummary, reportDir: string): string {
     s.count === 0 ? `  ${name.padEnd(16)} (not reported)` : `  ${name.padEnd(16)}${[s.p50, s.p90, s.p95, s.p99, s.max].map((v) => ms(v).padStart(10)).join('')}`;
   const lines = [
     '',
+    ...(summary.schedule.aborted ? ['STOPPED EARLY: the rest of the workload is counted as not sent.'] : []),
     `Requests   scheduled ${c.scheduled}  completed ${c.completed}  failed ${c.failed}  timed out ${c.timedOut}  not sent ${c.notSent}`,
     `           success ${(summary.successRate * 100).toFixed(2)} %  errors ${(summary.errorRate * 100).toFixed(2)} %` +
       (Object.keys(summary.failuresByReason).length ? `  (${Object.entries(summary.failuresByReason).map(([r, n]) => `${r}: ${n}`).join(', ')})` : ''),

@@ -26,6 +26,7 @@ export function renderHtml(summary: RunSummary, charts: RenderedChart[]): string
     : summary.slo.passed ? '<span class="badge pass">SLO met</span>' : '<span class="badge fail">SLO missed</span>';
   const warnings = [
     ...summary.slo.violations.map((v) => `<li>${escape(v)}</li>`),
+    ...(summary.schedule.aborted ? ['<li><b>Stopped early:</b> the rest of the workload is counted as not sent.</li>'] : []),
     ...(summary.schedule.generatorLimited
       ? [`<li><b>Generator-limited:</b> the load tester itself could not keep up (${escape(summary.schedule.generatorLimitedReasons.join('; '))}); these figures describe the tester, not the system.</li>`]
       : []),

@@ -31,6 +31,8 @@ export interface RunSummary {
     maxEventLoopDelayP99Ms: number;
     generatorLimited: boolean;
     generatorLimitedReasons: string[];
+    /** The run was stopped early (Ctrl-C, SIGTERM): the rest of the workload is counted as not sent. */
+    aborted: boolean;
   };
   slo: SloVerdict;
   /** Second by second: what was asked, sent and finished, latency of that second's requests, and the generator's health. */
@@ -105,6 +107,7 @@ export function buildSummary(input: ReportInput): RunSummary {
       maxEventLoopDelayP99Ms: round(Math.max(0, ...run.schedule.seconds.map((s) => s.eventLoopDelayP99Ms))),
       generatorLimited: run.schedule.generatorLimited,
       generatorLimitedReasons: run.schedule.generatorLimitedReasons,
+      aborted: run.schedule.aborted,
     },
     slo: sloVerdict(input.slo, run.latency.p99, errorRate, sent),
     perSecond: run.seconds.map((s) => ({

@@ -106,9 +106,11 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<ScheduleReport> {
       let notSent = 0;
       for (; !next.done; next = schedule.next()) notSent += 1;
       scheduled += notSent;
+      // Seconds cut short by an abort say nothing about whether the generator kept up.
+      const ranSeconds = currentSecond;
       while (currentSecond < options.rates.length) closeSecond();
       loopDelay.disable();
-      resolve(buildReport({ origin, startedAtEpochMs, scheduled, sent, notSent, lateness, seconds, aborted }, options));
+      resolve(buildReport({ origin, startedAtEpochMs, scheduled, sent, notSent, lateness, seconds, aborted }, options, ranSeconds));
     };
 
     const tick = () => {
@@ -157,14 +159,16 @@ export function cappedRates(rates: readonly number[], limit = Number.POSITIVE_IN
 function buildReport(
   run: Omit<ScheduleReport, 'lateness' | 'maxRateErrorPct' | 'meanRateErrorPct' | 'generatorLimited' | 'generatorLimitedReasons'> & { lateness: LatencyHistogram },
   options: OpenLoopOptions,
+  ranSeconds: number,
 ): ScheduleReport {
-  const errors = run.seconds.filter((s) => s.target > 0).map((s) => Math.abs(s.sent - s.target) / s.target);
+  const ran = run.seconds.slice(0, ranSeconds);
+  const errors = ran.filter((s) => s.target > 0).map((s) => Math.abs(s.sent - s.target) / s.target);
   const lateness = run.lateness.summary();
   const reasons: string[] = [];
   const maxP99 = options.maxLatenessP99Ms ?? 5;
   if (lateness.p99 > maxP99) reasons.push(`send lateness p99 ${lateness.p99.toFixed(2)} ms is above ${maxP99} ms`);
   // A second can be off by one request only by where the boundary falls; more means the tester fell behind.
-  const behind = run.seconds.filter((s) => s.target > 0 && Math.abs(s.sent - s.target) > Math.max(1, 0.02 * s.target));
+  const behind = ran.filter((s) => s.target > 0 && Math.abs(s.sent - s.target) > Math.max(1, 0.02 * s.target));
   if (behind.length > 0) {
     reasons.push(`${behind.length} second(s) sent more than 2 % off target (first: second ${behind[0].second}, ${behind[0].sent} of ${behind[0].target})`);
   }
