@@ -24,6 +24,7 @@ export const InferenceEnv = z.object({
   MAX_TOTAL_TOKENS: z.coerce.number().int().positive().max(1_000_000).default(256).describe('Text generation: prompt plus generated tokens at most.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024).describe('Largest request body (JSON or raw image), bytes; larger gets 413.'),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(25_000_000).describe('Largest decoded image, width × height (decompression-bomb guard).'),
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0).describe('On SIGTERM, keep serving this long with readiness false (so load balancers stop routing here) before closing.'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000).describe('On SIGTERM, how long in-flight requests may take to finish.'),
 });
 export type InferenceConfig = z.output<typeof InferenceEnv>;

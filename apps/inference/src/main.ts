@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'inference', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
   try {
     const running = await start(config, { logger });
-    exitOnSignals(logger, running.stop, config.SHUTDOWN_GRACE_MS + 5_000);
+    exitOnSignals(logger, running.stop, config.DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000);
   } catch (error) {
     logger.error('start-up failed', { error: (error as Error).message });
     // Let the log line reach stdout (and Loki) before exiting.

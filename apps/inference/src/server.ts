@@ -19,7 +19,10 @@ export interface RunningInference {
   port: number;
   /** The loaded model (for tests and benchmarks that compare with raw session runs). */
   model: LoadedModel;
-  /** Readiness goes false, in-flight requests finish (up to SHUTDOWN_GRACE_MS), then every handle closes. */
+  /**
+   * Readiness goes false (requests are still served for DRAIN_DELAY_MS), then the server stops accepting, in-flight
+   * requests finish (up to SHUTDOWN_GRACE_MS) and every handle closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     stop() {
       stopping ??= (async () => {
         ctx.draining = true;
+        if (config.DRAIN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
         await server.close(config.SHUTDOWN_GRACE_MS);
         await model.close();
         registry.clear();

@@ -1,5 +1,5 @@
 import { startNodeService } from '@ai/local-stack';
-import { readJson, sampleImages } from './inference-test-kit';
+import { readJson, sampleImages, startInference } from './inference-test-kit';
 
 describe('graceful shutdown', () => {
   it('on SIGTERM, finishes the requests in flight, then exits 0', async () => {
@@ -23,6 +23,24 @@ describe('graceful shutdown', () => {
     expect(inferRes.status).toBe(200);
     expect((await readJson(inferRes)).predictions[0].label).toBe(image.label);
     expect(await service.exited).toBe(0);
+    await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('draining', () => {
+  it('turns readiness false at once while still serving for DRAIN_DELAY_MS, then closes', async () => {
+    const service = await startInference({ MODEL_NAME: 'digits-cnn', DRAIN_DELAY_MS: '3000' });
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+    const stopped = service.stop();
+    const readyz = await fetch(`${service.url}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect((await readJson(readyz)).checks.accepting).toEqual({ ok: false, message: 'draining before shutdown' });
+    expect((await readJson(await fetch(`${service.url}/health`))).status).toBe('draining');
+    expect((await fetch(`${service.url}/v2/health/ready`)).status).toBe(503);
+    const image = sampleImages()[0];
+    const infer = await fetch(`${service.url}/infer`, { method: 'POST', headers: { 'content-type': image.contentType }, body: image.bytes });
+    expect(infer.status).toBe(200);
+    await stopped;
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
   });
 });
