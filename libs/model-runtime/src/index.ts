@@ -1,6 +1,7 @@
 export * from './lib/bad-input-error';
 export * from './lib/model-repository-error';
 export * from './lib/model-repository';
+export * from './lib/session-load-error';
 export * from './lib/session-factory';
 export * from './lib/image-preprocessor';
 export * from './lib/feature-vector';

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { ImagePreprocessing } from '@ai/contracts';
 import { BadInputError } from './bad-input-error';
+import { firstLine } from './error-message';
 
 /** Decoded formats; anything else (SVG, TIFF, GIF, ...) is refused before decoding. */
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
@@ -68,8 +69,4 @@ export function createImagePreprocessor(pre: ImagePreprocessing, options: ImageP
     }
     return out;
   };
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0];
 }

@@ -1,5 +1,6 @@
 import { createTempRepository, type TempRepository } from '../../test/fixture-models';
-import { createInferenceSession, SessionLoadError } from './session-factory';
+import { createInferenceSession } from './session-factory';
+import { SessionLoadError } from './session-load-error';
 
 // This machine has no CUDA libraries, which is exactly the case the fallback exists for.
 describe('session factory', () => {

@@ -1,4 +1,6 @@
 import * as ort from 'onnxruntime-node';
+import { firstLine } from './error-message';
+import { SessionLoadError } from './session-load-error';
 
 /** `auto` tries CUDA and falls back to CPU; `cpu` and `cuda` force one (a forced CUDA that fails is an error). */
 export type ProviderPreference = 'auto' | 'cpu' | 'cuda';
@@ -20,14 +22,6 @@ export interface LoadedSession {
   provider: ExecutionProvider;
   /** Why CUDA is not in use when `auto` was asked for and fell back; undefined otherwise. */
   fallbackReason?: string;
-}
-
-/** Thrown when a forced provider cannot be used or the model file does not load. */
-export class SessionLoadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SessionLoadError';
-  }
 }
 
 async function create(modelFile: string, providers: ExecutionProvider[], intraOpThreads?: number): Promise<ort.InferenceSession> {
@@ -62,8 +56,4 @@ async function createOrExplain(options: SessionOptions, providers: ExecutionProv
   } catch (error) {
     throw new SessionLoadError(`cannot open ${options.modelFile} on execution provider ${providers.join(',')}: ${firstLine(error)}`, { cause: error });
   }
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0];
 }
