@@ -84,6 +84,8 @@ async function searchRate(label: string, sender: HttpSender, url: URL, body: Buf
 }
 
 async function main() {
+  const { loadavg, cpus } = await import('node:os');
+  console.log(`Machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
   const server = await startServer();
   const sender = new HttpSender({ maxSockets: 2048 });
   const small = bodyOf(64);
@@ -94,6 +96,7 @@ async function main() {
     const baseLarge = await closedLoop(sender, server.url, large);
     console.log(`Baseline, closed loop with 64 in flight: small ${baseSmall.toFixed(0)} req/s, 100 KB ${baseLarge.toFixed(0)} req/s`);
 
+    await openLoop(sender, server.url, small, 500); // warm-up of the open-loop path
     const lateRun = await openLoop(sender, server.url, small, 1000);
     const late = lateRun.schedule.lateness;
     console.log(`Send lateness at 1000 req/s (small bodies, ${late.count} requests): p50 ${late.p50.toFixed(3)} ms, p99 ${late.p99.toFixed(3)} ms, max ${late.max.toFixed(3)} ms`);

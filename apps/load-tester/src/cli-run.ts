@@ -50,7 +50,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
       stack = await startEmbeddedStack({ model: args.model, peakRate: Math.max(...rates), log: (line) => say(`  ${line}`) });
     }
     if (options.signal?.aborted) return { exitCode: EXIT.failed };
-    const target = args.target ?? stack!.target;
+    const target = args.target ?? stack?.target ?? '';
     if (args.collect === 'callback') {
       receiver = await start({ ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] }, { logger, images });
     }

@@ -48,7 +48,8 @@ export function dispatcherExecutor(options: DispatcherExecutorOptions) {
   const base = options.target.replace(/\/$/, '');
   const enqueueUrl = new URL(`${base}/enqueue`);
   const inferUrl = new URL(`${base}/infer`);
-  if (collect === 'callback' && (!options.callbackUrl || !options.receiver)) throw new Error('callback collection needs a callbackUrl and a receiver');
+  const receiver = options.receiver;
+  if (collect === 'callback' && (!options.callbackUrl || !receiver)) throw new Error('callback collection needs a callbackUrl and a receiver');
   const prefixes = options.images.bodyPrefixes(options.model, collect === 'callback' ? options.callbackUrl : undefined);
   const pollInterval = options.pollIntervalMs ?? 50;
   const elapsed = () => performance.now() - origin;
@@ -99,20 +100,20 @@ export function dispatcherExecutor(options: DispatcherExecutorOptions) {
       return { ...extra, outcome: 'failed', reason: failureReason(`infer_${answer.status}`, error?.code) };
     }
 
-    const callback = collect === 'callback' ? options.receiver!.expect(clientRef, signal) : undefined;
+    const callback = collect === 'callback' ? receiver?.expect(clientRef, signal) : undefined;
     // The callback wait rejects on abort like the request; keep it from surfacing as unhandled meanwhile.
     callback?.catch(() => undefined);
     let answer: HttpAnswer;
     try {
       answer = await sender.postJson(enqueueUrl, body, signal);
     } catch (error) {
-      options.receiver?.forget(clientRef);
+      receiver?.forget(clientRef);
       throw error;
     }
     const extra = { status: answer.status, acceptedAtMs: elapsed() };
     const accepted = parse<{ jobId?: string; error?: { code?: string } }>(answer);
     if (answer.status !== 202 || !accepted?.jobId) {
-      options.receiver?.forget(clientRef);
+      receiver?.forget(clientRef);
       return { ...extra, outcome: 'failed', reason: failureReason(`enqueue_${answer.status}`, accepted?.error?.code) };
     }
     if (!callback) return poll(accepted.jobId, signal, { ...extra, jobId: accepted.jobId });

@@ -57,7 +57,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
     });
 
     app.post('/runLoadTest', (req, res) => {
-      const body = parseOrThrow(RunLoadTestRequest, req.body ?? {});
+      const body = parseOrThrow(RunLoadTestRequest, req.body === undefined ? {} : req.body);
       if (inProgress) throw new AppError(409, 'run_in_progress', 'a load test is already running; POST /generateReport waits for it');
       let rates: number[];
       try {
@@ -111,7 +111,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
     });
 
     app.post('/generateReport', async (req, res) => {
-      const body = parseOrThrow(GenerateReportRequest, req.body ?? {});
+      const body = parseOrThrow(GenerateReportRequest, req.body === undefined ? {} : req.body);
       if (!current) throw new AppError(409, 'no_run', 'no load test has been started; POST /runLoadTest first');
       const completed = await current.done;
       if (!completed) throw new AppError(500, 'run_failed', 'the last load test failed; see the logs');

@@ -8,6 +8,9 @@ import { start, type RunningLoadTester } from '../src/server';
 import { startFakeDispatcher, type FakeDispatcher } from './fake-dispatcher';
 
 const logger = createLogger({ service: 'load-tester-test', level: 'error' });
+// Answers are checked field by field with jest matchers, which report any mismatch precisely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = (res: Response): Promise<any> => res.json();
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
@@ -29,7 +32,7 @@ describe('load tester server mode', () => {
   });
 
   it('answers /health, /metrics and /docs', async () => {
-    expect(await (await fetch(`${tester.url}/health`)).json()).toMatchObject({ status: 'ok', running: false });
+    expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ status: 'ok', running: false });
     expect(await (await fetch(`${tester.url}/metrics`)).text()).toContain('load_tester_run_in_progress');
     expect((await fetch(`${tester.url}/docs/`)).status).toBe(200);
   });
@@ -37,7 +40,7 @@ describe('load tester server mode', () => {
   it('answers 409 to /generateReport before any run', async () => {
     const res = await post(`${tester.url}/generateReport`, {});
     expect(res.status).toBe(409);
-    expect((await res.json()).error.code).toBe('no_run');
+    expect((await json(res)).error.code).toBe('no_run');
   });
 
   it('rejects bad bodies with 400 naming the field', async () => {
@@ -52,7 +55,7 @@ describe('load tester server mode', () => {
     for (const [path, body, field] of cases) {
       const res = await post(`${tester.url}${path}`, body);
       expect([path, res.status]).toEqual([path, 400]);
-      expect((await res.json()).error.field).toBe(field);
+      expect((await json(res)).error.field).toBe(field);
     }
     const malformed = await post(`${tester.url}/storeLatency`, '{"jobId":');
     expect(malformed.status).toBe(400);
@@ -61,7 +64,7 @@ describe('load tester server mode', () => {
   it('rejects a bad workload with 400 naming its line and column', async () => {
     const res = await post(`${tester.url}/runLoadTest`, { workload: '1,2\n3,x' });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error.field).toBe('workload');
     expect(body.error.message).toContain('workload:2:3');
     expect(body.error.details).toEqual({ line: 2, column: 3 });
@@ -70,13 +73,13 @@ describe('load tester server mode', () => {
   it('runs a load test, matches callbacks (also those that overtake the 202) and writes the report with missing requests as not sent', async () => {
     const started = await post(`${tester.url}/runLoadTest`, { workload: '4\n4', maxImages: 6 });
     expect(started.status).toBe(202);
-    const run = await started.json();
+    const run = await json(started);
     expect(run).toMatchObject({ scheduled: 6, seconds: 2 });
     expect((await post(`${tester.url}/runLoadTest`, {})).status).toBe(409);
 
     const res = await post(`${tester.url}/generateReport`, { totalRequests: 8 });
     expect(res.status).toBe(200);
-    const { summary, reportDir } = await res.json();
+    const { summary, reportDir } = await json(res);
     expect(reportDir).toBe(run.reportDir);
     expect(summary.counts).toMatchObject({ scheduled: 8, completed: 6, failed: 0, timedOut: 0, notSent: 2 });
     expect(summary.latencyMs.queueWait.p50).toBeCloseTo(5, 0);
@@ -85,6 +88,6 @@ describe('load tester server mode', () => {
     for (const file of ['summary.json', 'report.html', 'requests.csv', 'throughput.png', 'queue-depth.png']) expect(existsSync(join(reportDir, file))).toBe(true);
     expect(readFileSync(join(reportDir, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
     expect(tester.receiver.unmatched).toBe(0);
-    expect(await (await fetch(`${tester.url}/health`)).json()).toMatchObject({ running: false });
+    expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });
   });
 });
