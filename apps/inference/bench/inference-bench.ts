@@ -76,13 +76,14 @@ async function imagenetJpegs(count: number): Promise<Buffer[]> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const startLoad = loadavg()[0];
   const lines: string[] = [];
   const out = (line = '') => {
     lines.push(line);
     log(line);
   };
   const benchDir = writeImageNetBenchModel(join(WORKSPACE_ROOT, 'tmp/bench-models'));
-  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; onnxruntime-node ${ort.env.versions.common}; ${HTTP_SECONDS} s per HTTP point; load average (1 min) at the start: ${fmt(loadavg()[0])}.`);
+  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; onnxruntime-node ${ort.env.versions.common}; ${HTTP_SECONDS} s per HTTP point; load average (1 min) at the start: ${fmt(startLoad)}.`);
   out();
   out('### MobileNetV2-shaped benchmark model (224×224 RGB, random weights)');
   out();
@@ -127,6 +128,9 @@ async function main(): Promise<void> {
   }
   out();
   out(`Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores; ratios are only comparable within one run.`);
+  if (Math.max(startLoad, loadavg()[0]) > availableParallelism()) {
+    out('The machine was busy (load average above its core count): these figures measure contention for the cores, not the service; re-run on a quiet machine.');
+  }
   log(`\nfinished in ${fmt((performance.now() - started) / 1000)} s`);
 
   const file = join(WORKSPACE_ROOT, 'BENCHMARKS.md');
