@@ -1,6 +1,8 @@
 import { startNodeService, type RunningNodeService } from '@ai/local-stack';
-import { FUZZ_CASES, FUZZ_TEST_TIMEOUT_MS, fuzzApp } from '../support/fuzz-app';
-import { imageInferenceTargets, tabularInferenceTargets } from '../support/inference-fuzz-targets';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUZZ_CASES, FUZZ_TEST_TIMEOUT_MS, fuzzApp, type FuzzedService } from '../support/fuzz-app';
+import { imageInferenceTargets, tabularInferenceTargets, textGenerationTargets } from '../support/inference-fuzz-targets';
 import { modelRepository } from '../support/model-repository';
 import { sampleImages, tabularFeatureLength } from '../support/sample-inputs';
 import { INFERENCE_ENTRY } from '../support/stack';
@@ -26,20 +28,27 @@ describe('inference under fuzzed input', () => {
       BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
       ENABLE_LOAD_ENDPOINT: 'true',
       MAX_LOAD_SECONDS: '0.01',
+      // Generation is bounded so valid prompts stay cheap.
+      MAX_TOTAL_TOKENS: '64',
     };
     const start = (model: string) => startNodeService({ name: `inference ${model}`, entry: INFERENCE_ENTRY, readyPath: '/readyz', readyTimeoutMs: 120_000, env: { ...env, MODEL_NAME: model } });
     const [image, tabular] = await Promise.all([start('digits-cnn'), start('digits-mlp')]);
     services.push(image, tabular);
     const images = await sampleImages();
+    const fuzzed: FuzzedService[] = [
+      { service: image, targets: imageInferenceTargets(images), share: 0.6, livePath: '/readyz' },
+      { service: tabular, targets: tabularInferenceTargets(tabularFeatureLength(repository)), share: 0.25, livePath: '/readyz' },
+    ];
+    // The text-generation model, where the repository has one (the stand-in repository has none).
+    if (existsSync(join(repository, 'tiny-lm'))) {
+      const text = await start('tiny-lm');
+      services.push(text);
+      fuzzed.push({ service: text, targets: textGenerationTargets(), share: 0.15, livePath: '/readyz' });
+    } else {
+      fuzzed[0].share += 0.15;
+    }
 
-    const report = await fuzzApp(
-      'inference',
-      [
-        { service: image, targets: imageInferenceTargets(images), share: 0.7, livePath: '/readyz' },
-        { service: tabular, targets: tabularInferenceTargets(tabularFeatureLength(repository)), share: 0.3, livePath: '/readyz' },
-      ],
-      BODY_LIMIT_BYTES,
-    );
+    const report = await fuzzApp('inference', fuzzed, BODY_LIMIT_BYTES);
 
     expect(report.cases).toBeGreaterThanOrEqual(FUZZ_CASES);
     expect(report.violations).toEqual([]);

@@ -43,6 +43,7 @@ const STACK_TRACE = /\n\s+at\s|\.ts:\d+:\d+|\.js:\d+:\d+|node_modules|Error: .*\
 
 interface Answer {
   status: number;
+  contentType?: string;
   text: string;
   error?: string;
 }
@@ -56,7 +57,7 @@ function send(agent: Agent, baseUrl: string, fuzzCase: FuzzCase, timeoutMs: numb
     const req = request(url, { method: fuzzCase.method, agent, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', (error) => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), error: error.message }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -73,6 +74,19 @@ export function judge(fuzzCase: FuzzCase, answer: Answer, acceptable5xx: FuzzRun
     return { verdict: 'violation', reason: `no answer: ${answer.error}` };
   }
   if (STACK_TRACE.test(answer.text)) return { verdict: 'violation', reason: 'stack trace in the response body' };
+  // Streaming generation answers with server-sent events, one JSON object per `data:` line.
+  if (answer.status < 300 && answer.contentType?.startsWith('text/event-stream')) {
+    const events = answer.text.split('\n').filter((line) => line.startsWith('data:'));
+    const parsable = events.every((line) => {
+      try {
+        JSON.parse(line.slice(5));
+        return true;
+      } catch {
+        return line.slice(5).trim() === '[DONE]';
+      }
+    });
+    return events.length > 0 && parsable ? { verdict: 'valid' } : { verdict: 'violation', reason: 'event stream without parsable events' };
+  }
   let body: unknown;
   try {
     body = JSON.parse(answer.text);

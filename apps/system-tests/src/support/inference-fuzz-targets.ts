@@ -1,5 +1,5 @@
 import type { FuzzTarget } from './fuzz-cases';
-import { HUGE_NUMBERS, pathSegment, randomJson, randomString } from './fuzz-cases';
+import { HUGE_NUMBERS, NASTY_STRINGS, pathSegment, randomJson, randomString } from './fuzz-cases';
 import { brokenBase64, mutateImage } from './image-mutations';
 import type { SampleImage } from './sample-inputs';
 import type { SeededRandom } from './seeded-random';
@@ -123,5 +123,37 @@ export function tabularInferenceTargets(featureLength: number): FuzzTarget[] {
     },
     v2Target('digits-mlp', [1, featureLength]),
     getTarget((rng) => rng.pick(['/v2/models/digits-mlp', '/v2/models/digits-mlp/ready', `/v2/models/${pathSegment(randomString(rng, 5))}/ready`, '/infer', '/generate']), 'GET metadata, wrong task routes'),
+  ];
+}
+
+/** Every endpoint of an inference process serving a text-generation model (tiny-lm). */
+export function textGenerationTargets(): FuzzTarget[] {
+  const prompt = (rng: SeededRandom) =>
+    rng.pick([
+      () => 'Call me Ishmael. ',
+      () => randomString(rng, rng.int(1, 40)),
+      () => '🐋🌊 whale\u0000 ' + rng.pick(NASTY_STRINGS),
+      () => 'x'.repeat(rng.int(200, 5_000)),
+      () => '\u202E\uFEFF\uD800 ünïcödé 鲸 ' + randomString(rng, 5),
+    ])();
+  return [
+    {
+      endpoint: 'POST /generate',
+      method: 'POST',
+      path: () => '/generate',
+      valid: (rng) => ({ prompt: prompt(rng), max_new_tokens: rng.int(1, 8), temperature: rng.next(), top_k: rng.int(0, 10), seed: rng.int(0, 1000) }),
+      special: (rng) => {
+        const body = rng.pick([
+          () => ({ mutation: 'unicode prompt', value: { prompt: prompt(rng), max_new_tokens: rng.int(1, 4) } }),
+          () => ({ mutation: 'streaming', value: { prompt: prompt(rng), max_new_tokens: rng.int(1, 4), stream: true } }),
+          () => ({ mutation: 'token budget over the limit', value: { prompt: prompt(rng), max_new_tokens: rng.pick([0, 4096, 4097, 1e9, -1, 2.5]) } }),
+          () => ({ mutation: 'sampling out of range', value: { prompt: 'a', temperature: rng.pick([-1, 5.1, 1e308, 0]), top_k: rng.pick([-1, 100_001, 0.5]), seed: rng.pick([-1, 2 ** 32, 1.5]) } }),
+          () => ({ mutation: 'empty prompt', value: { prompt: '' } }),
+          () => ({ mutation: 'prompt not a string', value: { prompt: randomJson(rng) } }),
+        ])();
+        return { mutation: body.mutation, method: 'POST', path: '/generate', contentType: 'application/json', body: Buffer.from(JSON.stringify(body.value)) };
+      },
+    },
+    getTarget((rng) => rng.pick(['/healthz', '/readyz', '/infer', '/predict', '/v2/models/tiny-lm', `/${pathSegment(randomString(rng, 6))}`]), 'GET probes and routes of other tasks'),
   ];
 }
