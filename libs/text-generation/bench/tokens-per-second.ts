@@ -3,7 +3,7 @@
  * `session.run` loop over exactly the same token sequences, measured in the same run. The ratio is the
  * generator's overhead; both are dominated by the model's own compute.
  *
- *   npx tsx --tsconfig tsconfig.base.json libs/text-generation/bench/tokens-per-second.ts [--model-dir models/tiny-lm/1] [--tokens 128] [--rounds 3]
+ *   npx tsx --tsconfig tsconfig.base.json libs/text-generation/bench/tokens-per-second.ts [--model-dir models/tiny-lm/1] [--tokens 128] [--rounds 6]
  */
 import { ModelConfig } from '@ai/contracts';
 import { createTextGenerator } from '../src';
@@ -16,7 +16,7 @@ const { values: flags } = parseArgs({
   options: {
     'model-dir': { type: 'string', default: 'models/tiny-lm/1' },
     tokens: { type: 'string', default: '128' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '6' },
     threads: { type: 'string', default: '1' },
   },
 });
@@ -44,15 +44,35 @@ async function main(): Promise<void> {
   let rawMs = 0;
   let total = 0;
   let ttft = 0;
-  for (let round = 0; round < Number(flags.rounds); round++) {
+  // Generations are replayed in the same round; the order alternates between rounds so that load from
+  // other processes on a shared machine does not favour one side.
+  const recorded: number[][] = [];
+  const generate = async (round: number) => {
     const ids: number[] = [];
-    const result = await generator.generate({ prompt: PROMPT, maxNewTokens: newTokens, temperature: 0.8, topK: 40, seed: round }, (_t, id) => ids.push(id));
+    const result = await generator.generate(
+      { prompt: PROMPT, maxNewTokens: newTokens, temperature: 0.8, topK: 40, seed: round },
+      (_text, id) => ids.push(id),
+    );
     genMs += result.totalMs;
     ttft += result.timeToFirstTokenMs;
     total += result.tokens;
+    recorded[round] = ids;
+  };
+  const replay = async (round: number) => {
     const t0 = performance.now();
-    await rawLoop(ids);
+    await rawLoop(recorded[round]);
     rawMs += performance.now() - t0;
+  };
+  for (let round = 0; round < Number(flags.rounds); round++) {
+    if (round % 2 === 0) {
+      await generate(round);
+      await replay(round);
+    } else {
+      // The same token sequence as the previous round, raw loop first.
+      recorded[round] = recorded[round - 1];
+      await replay(round);
+      await generate(round - 1);
+    }
   }
   const genRate = (total / genMs) * 1000;
   const rawRate = (total / rawMs) * 1000;

@@ -2,7 +2,7 @@
  * Trains the character-level `tiny-lm` on Moby Dick and writes models/tiny-lm/<version>/{model.onnx,
  * config.json, vocab.json}.
  *
- *   npx tsx --tsconfig tsconfig.base.json models/training/src/lm/train-lm.ts [--steps 450] [--seed 7] [--out models/tiny-lm/1]
+ *   npx tsx --tsconfig tsconfig.base.json models/training/src/lm/train-lm.ts [--steps 700] [--seed 7] [--out models/tiny-lm/1]
  *
  * Everything is seeded: the same flags give the same weights and the same reported metrics.
  */
@@ -19,11 +19,11 @@ import { sampleIds } from './sampling';
 
 const { values: flags } = parseArgs({
   options: {
-    steps: { type: 'string', default: '450' },
+    steps: { type: 'string', default: '700' },
     seed: { type: 'string', default: '7' },
     batch: { type: 'string', default: '8' },
     seq: { type: 'string', default: '128' },
-    lr: { type: 'string', default: '0.003' },
+    lr: { type: 'string', default: '0.005' },
     channels: { type: 'string', default: '48' },
     hidden: { type: 'string', default: '96' },
     dilations: { type: 'string', default: '1,2,4,8,16,32' },
