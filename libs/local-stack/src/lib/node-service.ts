@@ -84,11 +84,17 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Run
   const readyPath = options.readyPath === undefined ? '/healthz' : options.readyPath;
   if (readyPath !== null) {
     try {
-      await waitFor(`${options.name} at ${url}${readyPath}`, async () => {
-        if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}:\n${output}`);
-        const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) });
-        return res.ok;
-      }, options.readyTimeoutMs ?? 60_000, 100);
+      // A process that dies during start-up fails the start at once instead of after the whole ready timeout.
+      const diedEarly = exited.then((code) => {
+        throw new Error(`${options.name} exited with ${code} before it was ready`);
+      });
+      await Promise.race([
+        diedEarly,
+        waitFor(`${options.name} at ${url}${readyPath}`, async () => {
+          const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) });
+          return res.ok;
+        }, options.readyTimeoutMs ?? 60_000, 100),
+      ]);
     } catch (error) {
       await service.stop('SIGKILL');
       throw new Error(`${String(error)}\n--- ${options.name} output ---\n${output}`);
