@@ -2,7 +2,8 @@
 // one jest worker per project (Nx already runs two projects at once on two cores, and the real Redis and
 // onnxruntime tests would starve each other with more).
 module.exports = {
-  testEnvironment: 'node',
+  // node, with the main realm's typed arrays so onnxruntime-node's tensors pass its instanceof checks.
+  testEnvironment: require.resolve('./tools/jest-onnxruntime-environment.js'),
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
   },

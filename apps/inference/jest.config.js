@@ -1,7 +1,6 @@
 module.exports = {
   displayName: 'inference',
   preset: '../../jest.preset.js',
-  testEnvironment: '<rootDir>/../../libs/model-runtime/test/jest-onnxruntime-environment.js',
   // Real sessions and servers: model loads and the 1,000-request run take seconds on a shared 2-core machine.
   testTimeout: 60_000,
 };

@@ -1,5 +1,4 @@
 module.exports = {
   displayName: 'model-runtime',
   preset: '../../jest.preset.js',
-  testEnvironment: '<rootDir>/test/jest-onnxruntime-environment.js',
 };

@@ -1,5 +1,4 @@
 module.exports = {
   displayName: 'onnx-builder',
   preset: '../../jest.preset.js',
-  testEnvironment: '<rootDir>/jest-onnxruntime-environment.js',
 };
