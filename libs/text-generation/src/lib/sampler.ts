@@ -23,26 +23,31 @@ export interface SamplingOptions {
 
 /**
  * Picks a token id from `logits` (one row, length vocab). Greedy at temperature 0; otherwise samples from
- * softmax(logits / temperature) restricted to the top k, drawing one uniform number from `uniform`.
+ * softmax(logits / temperature) over the tokens whose logit is at least the k-th largest (ties at the k-th
+ * value are all kept), drawing one uniform number from `uniform`. Allocates two small arrays per call:
+ * this runs once per generated token.
  */
 export function sampleToken(logits: Float32Array, options: SamplingOptions, uniform: () => number): number {
   const v = logits.length;
   if (options.temperature === 0) return argmax(logits);
-  let candidates = Array.from({ length: v }, (_, i) => i);
-  if (options.topK > 0 && options.topK < v) {
-    // Ties broken by id keep the order, and therefore the draw, deterministic.
-    candidates.sort((a, b) => logits[b] - logits[a] || a - b);
-    candidates = candidates.slice(0, options.topK);
+  const threshold = options.topK > 0 && options.topK < v ? Float32Array.from(logits).sort()[v - options.topK] : -Infinity;
+  const max = logits[argmax(logits)];
+  const weights = new Float64Array(v);
+  let sum = 0;
+  for (let i = 0; i < v; i++) {
+    if (logits[i] < threshold) continue;
+    weights[i] = Math.exp((logits[i] - max) / options.temperature);
+    sum += weights[i];
   }
-  let max = -Infinity;
-  for (const i of candidates) if (logits[i] > max) max = logits[i];
-  const weights = candidates.map((i) => Math.exp((logits[i] - max) / options.temperature));
-  let r = uniform() * weights.reduce((a, b) => a + b, 0);
-  for (let k = 0; k < candidates.length; k++) {
-    r -= weights[k];
-    if (r < 0) return candidates[k];
+  let r = uniform() * sum;
+  let last = 0;
+  for (let i = 0; i < v; i++) {
+    if (weights[i] === 0) continue;
+    last = i;
+    r -= weights[i];
+    if (r < 0) return i;
   }
-  return candidates[candidates.length - 1];
+  return last;
 }
 
 function argmax(row: Float32Array): number {
