@@ -129,6 +129,14 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
     expect(named(objects(), 'PodDisruptionBudget', 'autoscaled-inference-inference-digits-cnn').spec).toMatchObject({ maxUnavailable: 1 });
   });
 
+  it('drains inference on SIGTERM: unready first, then in-flight requests finish, all inside the grace period', () => {
+    const spec = podSpec(named(objects(), 'Deployment', 'autoscaled-inference-inference-digits-cnn'));
+    const drainMs = Number(env(spec.containers[0], 'DRAIN_DELAY_MS')?.value);
+    const graceMs = Number(env(spec.containers[0], 'SHUTDOWN_GRACE_MS')?.value);
+    expect(drainMs).toBeGreaterThan(0);
+    expect(drainMs + graceMs).toBeLessThan((spec.terminationGracePeriodSeconds ?? 30) * 1000);
+  });
+
   it('ships the dashboards with the sidecar label, a Loki datasource and a Grafana admin Secret', () => {
     const dashboards = ofKind(objects(), 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
     expect(dashboards.map((d) => Object.keys(d.data as object)[0]).sort()).toEqual(['logs.json', 'overview.json']);
