@@ -7,7 +7,10 @@ export const RunArgs = z.object({
   target: z.url().optional().describe('Dispatcher URL; without it the whole stack is started on this machine.'),
   images: z.string().min(1).default('workloads/images'),
   'max-images': z.coerce.number().int().min(1).optional().describe('Send at most this many requests (and load at most this many images).'),
-  model: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').default('digits-cnn'),
+  model: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').optional().describe('Default digits-cnn, or tiny-lm with --prompts.'),
+  prompts: z.string().min(1).optional().describe('Prompt pool (one per line, # comments): requests carry prompts for a text-generation model instead of images.'),
+  'max-new-tokens': z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for.'),
+  'generation-seed': z.coerce.number().int().min(0).optional().describe('Fixed sampling seed for every prompt (default: sampled freely).'),
   out: z.string().min(1).default('reports'),
   'slo-p99': z.coerce.number().positive().optional(),
   'max-error-rate': z.coerce.number().min(0).max(1).optional(),
@@ -19,12 +22,18 @@ export const RunArgs = z.object({
   'callback-port': z.coerce.number().int().min(0).max(65535).default(0),
   progress: z.enum(['true', 'false']).default('true'),
 });
-export type RunArgs = z.output<typeof RunArgs>;
+/** The text-generation model: `--model tiny-lm` alone drives it with the shipped prompt pool. */
+export const TEXT_MODEL = 'tiny-lm';
+export const DEFAULT_PROMPTS = 'workloads/prompts.txt';
+
+export type RunArgs = Omit<z.output<typeof RunArgs>, 'model'> & { model: string };
 
 export const RUN_USAGE = `Usage: main.js run --workload FILE [--target URL] [--images DIR] [--max-images N] [--model NAME]
+       [--prompts FILE] [--max-new-tokens N] [--generation-seed N]
        [--out DIR] [--slo-p99 SECONDS] [--max-error-rate R] [--arrivals uniform|poisson] [--seed N]
        [--collect callback|poll|sync] [--timeout SECONDS] [--callback-url URL] [--callback-port N]
        main.js serve            (server mode on PORT, default 3003)
+With --prompts (or --model tiny-lm, default prompts ${DEFAULT_PROMPTS}) requests carry prompts instead of images.
 Without --target, redis-server, the inference service and the dispatcher are started on this machine.
 Exit status: 0 passed, 1 an SLO (--slo-p99, --max-error-rate) was missed, 2 bad arguments, 3 the run failed.`;
 
@@ -48,7 +57,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
     options[kebab] = value;
   }
   const result = RunArgs.safeParse(options);
-  if (result.success) return result.data;
+  if (result.success) {
+    const data = result.data;
+    const model = data.model ?? (data.prompts ? TEXT_MODEL : 'digits-cnn');
+    const prompts = data.prompts ?? (model === TEXT_MODEL ? DEFAULT_PROMPTS : undefined);
+    return { ...data, model, prompts };
+  }
   const issue = result.error.issues[0];
   throw new Error(`--${issue.path.join('.')}: ${issue.message}`);
 }

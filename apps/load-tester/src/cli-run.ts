@@ -6,6 +6,8 @@ import { parseWorkload, WorkloadParseError } from '@ai/workload';
 import type { RunArgs } from './cli-args';
 import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
 import { ImageSet } from './image-set';
+import { PromptSet } from './prompt-set';
+import type { RequestBodies } from './request-bodies';
 import { runLoadTest, scheduledRequests, writeLoadTestReport } from './load-test';
 import { start, type RunningLoadTester } from './server';
 import { summaryTable } from './summary-table';
@@ -33,10 +35,12 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
   const out = options.out ?? process.stdout;
   const say = (line: string) => out.write(`${line}\n`);
   let rates: number[];
-  let images: ImageSet;
+  let bodies: RequestBodies;
   try {
     rates = parseWorkload(readFileSync(args.workload, 'utf8'), args.workload);
-    images = ImageSet.load(args.images, args['max-images']);
+    bodies = args.prompts
+      ? PromptSet.load(args.prompts, { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) }, args['max-images'])
+      : ImageSet.load(args.images, args['max-images']);
   } catch (error) {
     say(error instanceof WorkloadParseError ? error.message : String((error as Error).message));
     return { exitCode: EXIT.usage };
@@ -52,9 +56,10 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     if (options.signal?.aborted) return { exitCode: EXIT.failed };
     const target = args.target ?? stack?.target ?? '';
     if (args.collect === 'callback') {
-      receiver = await start({ ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] }, { logger, images });
+      receiver = await start({ ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] }, { logger, images: bodies instanceof ImageSet ? bodies : undefined });
     }
-    say(`Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${args.arrivals} arrivals, results by ${args.collect})`);
+    const carrying = args.prompts ? `prompts from ${args.prompts}, ${args['max-new-tokens']} new tokens each` : `images from ${args.images}`;
+    say(`Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${carrying}; ${args.arrivals} arrivals, results by ${args.collect})`);
     const bar = args.progress === 'true' && (out as NodeJS.WriteStream).isTTY
       ? new SingleBar({ format: ' {bar} {value}/{total} s | sent {sent} | done {done} | failed {failed} | in flight {inflight} | late p99 {late} ms', hideCursor: true, stream: out as NodeJS.WriteStream })
       : undefined;
@@ -64,7 +69,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
       model: args.model,
       rates,
       workloadFile: args.workload,
-      images,
+      bodies,
       collect: args.collect,
       arrivals: args.arrivals,
       seed: args.seed,

@@ -3,14 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobCallback, JobStatus } from '@ai/contracts';
 import type { HttpAnswer, HttpSender, RequestResult, ScheduledRequest } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
-import type { ImageSet } from './image-set';
+import type { RequestBodies } from './request-bodies';
 
 export type CollectMode = 'callback' | 'poll' | 'sync';
 
 export interface DispatcherExecutorOptions {
   target: string;
   model: string;
-  images: ImageSet;
+  /** Images or prompts: what the requests carry. */
+  bodies: RequestBodies;
   sender: HttpSender;
   collect: CollectMode;
   /** Needed for `callback`: where the dispatcher POSTs results, and who matches them. */
@@ -22,7 +23,13 @@ export interface DispatcherExecutorOptions {
   pollIntervalMs?: number;
 }
 
-type Timed = Pick<JobCallback, 'status' | 'failedReason' | 'timings' | 'jobId'>;
+type Timed = Pick<JobCallback, 'status' | 'failedReason' | 'timings' | 'jobId' | 'result'>;
+
+/** Tokens generated, when the job's result is a GenerateResponse; undefined for other models. */
+export function generatedTokens(result: unknown): number | undefined {
+  const tokens = (result as { tokens?: unknown } | null | undefined)?.tokens;
+  return typeof tokens === 'number' && Number.isInteger(tokens) && tokens >= 0 ? tokens : undefined;
+}
 
 /** A short, bounded failure code: reasons become report categories, so ids and numbers are cut off. */
 function failureReason(prefix: string, detail?: string): string {
@@ -50,7 +57,7 @@ export function dispatcherExecutor(options: DispatcherExecutorOptions) {
   const inferUrl = new URL(`${base}/infer`);
   const receiver = options.receiver;
   if (collect === 'callback' && (!options.callbackUrl || !receiver)) throw new Error('callback collection needs a callbackUrl and a receiver');
-  const prefixes = options.images.bodyPrefixes(options.model, collect === 'callback' ? options.callbackUrl : undefined);
+  const prefixes = options.bodies.bodyPrefixes(options.model, collect === 'callback' ? options.callbackUrl : undefined);
   const pollInterval = options.pollIntervalMs ?? 50;
   const elapsed = () => performance.now() - origin;
   const epochOrigin = performance.timeOrigin + origin;
@@ -62,6 +69,7 @@ export function dispatcherExecutor(options: DispatcherExecutorOptions) {
     jobId: job.jobId,
     queueWaitMs: job.timings.queueWaitMs,
     inferenceMs: job.timings.inferenceMs,
+    ...(job.status === 'completed' && { tokens: generatedTokens(job.result) }),
     doneAtMs,
   });
 

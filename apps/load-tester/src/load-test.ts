@@ -4,7 +4,7 @@ import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescripti
 import { HttpSender, runLoad, totalRequests, type LoadProgress, type LoadRunResult, type SecondSchedule } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
 import { dispatcherExecutor, type CollectMode } from './dispatcher-executor';
-import type { ImageSet } from './image-set';
+import type { RequestBodies } from './request-bodies';
 import { SystemSampler } from './system-sampler';
 
 export interface LoadTestOptions {
@@ -12,7 +12,8 @@ export interface LoadTestOptions {
   model: string;
   rates: number[];
   workloadFile: string;
-  images: ImageSet;
+  /** Images or prompts: what the requests carry. */
+  bodies: RequestBodies;
   collect: CollectMode;
   arrivals: 'uniform' | 'poisson';
   seed?: number;
@@ -69,7 +70,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
       execute: dispatcherExecutor({
         target: options.target,
         model: options.model,
-        images: options.images,
+        bodies: options.bodies,
         sender,
         collect: options.collect,
         callbackUrl: options.callbackUrl,

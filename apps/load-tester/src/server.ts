@@ -80,7 +80,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
         model: body.model ?? config.MODEL_NAME,
         rates,
         workloadFile: body.workload ? '(request body)' : config.WORKLOAD_FILE,
-        images,
+        bodies: images,
         collect: config.COLLECT,
         arrivals: config.ARRIVALS,
         timeoutMs: config.TIMEOUT_SECONDS * 1000,

@@ -18,6 +18,9 @@ export function summaryTable(summary: RunSummary, reportDir: string): string {
     row('queue wait', summary.latencyMs.queueWait),
     row('inference', summary.latencyMs.inference),
     `Throughput target ${summary.throughput.targetRps} req/s, sent ${summary.throughput.sentRps} req/s, completed ${summary.throughput.completedRps} req/s (peak ${summary.throughput.peakCompletedRps})`,
+    ...(summary.generation
+      ? [`Tokens     ${summary.generation.tokens} generated (${summary.generation.meanTokensPerRequest} per request), ${summary.generation.tokensPerSecond} tokens/s (peak second ${summary.generation.peakTokensPerSecond})`]
+      : []),
     `Schedule   max error ${summary.schedule.maxRateErrorPct.toFixed(2)} % per second, lateness p50 ${ms(summary.schedule.latenessMs.p50)} p99 ${ms(summary.schedule.latenessMs.p99)}` +
       (summary.schedule.generatorLimited ? `\n           GENERATOR-LIMITED: ${summary.schedule.generatorLimitedReasons.join('; ')}` : ''),
   ];

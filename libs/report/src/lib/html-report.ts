@@ -70,6 +70,8 @@ ${latencyRow('inference', summary.latencyMs.inference)}
 <tr><th>target rate (mean)</th><td>${summary.throughput.targetRps} req/s</td></tr>
 <tr><th>sent rate (mean)</th><td>${summary.throughput.sentRps} req/s</td></tr>
 <tr><th>completed rate (mean, peak)</th><td>${summary.throughput.completedRps} req/s, ${summary.throughput.peakCompletedRps} req/s</td></tr>
+${summary.generation ? `<tr><th>tokens generated (per request)</th><td>${summary.generation.tokens} (${summary.generation.meanTokensPerRequest})</td></tr>
+<tr><th>tokens/s (mean, peak second)</th><td>${summary.generation.tokensPerSecond} tokens/s, ${summary.generation.peakTokensPerSecond} tokens/s</td></tr>` : ''}
 <tr><th>schedule error per second (max, mean)</th><td>${summary.schedule.maxRateErrorPct.toFixed(2)} %, ${summary.schedule.meanRateErrorPct.toFixed(2)} %</td></tr>
 <tr><th>send lateness p50 / p99 / max</th><td>${ms(summary.schedule.latenessMs.p50)} / ${ms(summary.schedule.latenessMs.p99)} / ${ms(summary.schedule.latenessMs.max)}</td></tr>
 <tr><th>event-loop delay p99 (worst second)</th><td>${ms(summary.schedule.maxEventLoopDelayP99Ms)}</td></tr>
@@ -78,8 +80,8 @@ ${latencyRow('inference', summary.latencyMs.inference)}
 ${charts.map((chart) => `<figure id="${chart.name}" aria-label="${escape(chart.title)}">${chart.svg.replace(/^<\?xml[^>]*>/, '')}</figure>`).join('\n')}
 <h2>Second by second</h2>
 <details><summary>target, sent, completed and latency per second; generator health</summary>
-<table><tr><th>second</th><th>target</th><th>sent</th><th>completed</th><th>failed</th><th>timed out</th><th>p50</th><th>p99</th><th>lateness p99</th><th>loop delay p99</th></tr>
-${summary.perSecond.map((r) => `<tr><td>${r.second}</td><td>${r.target}</td><td>${r.sent}</td><td>${r.completed}</td><td>${r.failed}</td><td>${r.timedOut}</td><td>${r.p50Ms === undefined ? '' : ms(r.p50Ms)}</td><td>${r.p99Ms === undefined ? '' : ms(r.p99Ms)}</td><td>${ms(r.latenessP99Ms)}</td><td>${ms(r.eventLoopDelayP99Ms)}</td></tr>`).join('\n')}
+<table><tr><th>second</th><th>target</th><th>sent</th><th>completed</th><th>failed</th><th>timed out</th>${summary.generation ? '<th>tokens</th>' : ''}<th>p50</th><th>p99</th><th>lateness p99</th><th>loop delay p99</th></tr>
+${summary.perSecond.map((r) => `<tr><td>${r.second}</td><td>${r.target}</td><td>${r.sent}</td><td>${r.completed}</td><td>${r.failed}</td><td>${r.timedOut}</td>${summary.generation ? `<td>${r.tokens ?? 0}</td>` : ''}<td>${r.p50Ms === undefined ? '' : ms(r.p50Ms)}</td><td>${r.p99Ms === undefined ? '' : ms(r.p99Ms)}</td><td>${ms(r.latenessP99Ms)}</td><td>${ms(r.eventLoopDelayP99Ms)}</td></tr>`).join('\n')}
 </table></details>
 <p class="muted">Per-request records: requests.csv · machine-readable summary: summary.json</p>
 </body></html>

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { RequestRecord } from '@ai/workload';
 
 const COLUMNS: Array<keyof RequestRecord> = [
-  'seq', 'second', 'intendedMs', 'sentMs', 'latenessMs', 'outcome', 'reason', 'status', 'jobId', 'acceptMs', 'queueWaitMs', 'inferenceMs', 'e2eMs',
+  'seq', 'second', 'intendedMs', 'sentMs', 'latenessMs', 'outcome', 'reason', 'status', 'jobId', 'acceptMs', 'queueWaitMs', 'inferenceMs', 'e2eMs', 'tokens',
 ];
 
 function cell(value: unknown): string {
