@@ -98,7 +98,19 @@ async function main(): Promise<void> {
       errorRate: sent === 0 ? 0 : (rejected + failed + missing) / sent,
       p99SpreadAfterFirstMinute: steady.length > 0 ? { minMs: Math.min(...steady), maxMs: Math.max(...steady) } : undefined,
       perMinute,
-      rss: Object.fromEntries(Object.entries(rss).map(([name, samples]) => [name, { startMb: samples[0]?.mb, endMb: samples[samples.length - 1]?.mb, maxMb: Math.max(...samples.map((s) => s.mb)), samples: samples.length }])),
+      // RSS after the first minute separates warm-up (heap growing to its working size) from a leak.
+      rss: Object.fromEntries(
+        Object.entries(rss).map(([name, samples]) => [
+          name,
+          {
+            startMb: samples[0]?.mb,
+            afterFirstMinuteMb: samples.find((s) => s.at - started >= 60_000)?.mb,
+            endMb: samples[samples.length - 1]?.mb,
+            maxMb: Math.max(...samples.map((s) => s.mb)),
+            samples: samples.length,
+          },
+        ]),
+      ),
     });
     if (rejected + failed + missing > 0) process.exitCode = 1;
   } finally {

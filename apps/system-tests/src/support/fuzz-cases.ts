@@ -23,14 +23,14 @@ export interface FuzzTarget {
   path: (rng: SeededRandom) => string;
 }
 
-const NASTY_STRINGS = [
+export const NASTY_STRINGS = [
   '', ' ', '\u0000', 'a\u0000b', '\uFFFF', '\uD800', '\uDFFF\uD800', '👍🏽🔥🧠', '𝕳𝖊𝖑𝖑𝖔', 'ﷺ', '\u202Eevil', 'null', 'undefined',
   'NaN', 'Infinity', '-0', '0x10', '1e309', '{"a":1}', '[1,2]', '<script>alert(1)</script>', "'; DROP TABLE jobs;--",
   '../../../../etc/passwd', '%00', '%', '\\', '"', '\r\n\r\nHTTP/1.1 200 OK', '__proto__', 'constructor', 'prototype',
   'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd', 'ftp://x', 'data:image/png;base64,', 'data:image/png;base64,####',
 ];
 
-const HUGE_NUMBERS = [1e308, -1e308, 2 ** 53 + 1, -(2 ** 53) - 1, 2 ** 31, 2 ** 32, -1, 0, -0, 0.5, 1e-320, 4096.5, 1e21, 123456789012];
+export const HUGE_NUMBERS = [1e308, -1e308, 2 ** 53 + 1, -(2 ** 53) - 1, 2 ** 31, 2 ** 32, -1, 0, -0, 0.5, 1e-320, 4096.5, 1e21, 123456789012];
 
 /** A random JSON value of bounded size: the raw material for wrong types. */
 export function randomJson(rng: SeededRandom, depth = 0): unknown {
@@ -155,7 +155,6 @@ export function* fuzzCases(targets: FuzzTarget[], count: number, seed: number, o
   }
 }
 
-export { HUGE_NUMBERS, NASTY_STRINGS };
 
 /** Percent-encodes every UTF-8 byte of `text` (lone surrogates become U+FFFD): any string as a path segment. */
 export function pathSegment(text: string): string {
