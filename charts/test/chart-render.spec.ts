@@ -15,7 +15,7 @@ import { chartDir, disposeChart, ofKind, render, scenarioFile, SCENARIOS, valida
 afterAll(() => disposeChart());
 
 type Container = { name: string; image: string; env?: { name: string; value?: string; valueFrom?: unknown }[]; resources?: { limits?: Record<string, unknown> }; securityContext?: Record<string, unknown>; command?: string[] };
-type PodSpec = { containers: Container[]; securityContext?: Record<string, unknown>; nodeSelector?: Record<string, string>; tolerations?: unknown[]; volumes?: Record<string, unknown>[] };
+type PodSpec = { containers: Container[]; terminationGracePeriodSeconds?: number; securityContext?: Record<string, unknown>; nodeSelector?: Record<string, string>; tolerations?: unknown[]; volumes?: Record<string, unknown>[] };
 const podSpec = (o: K8sObject) => (o.spec as { template: { spec: PodSpec } }).template.spec;
 const named = (objects: K8sObject[], kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -100,7 +100,7 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
 
   it('labels every ServiceMonitor with this release so kube-prometheus-stack selects it', () => {
     const monitors = ofKind(objects(), 'ServiceMonitor');
-    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['autoscaled-inference-dispatcher', 'autoscaled-inference-inference-digits-cnn']);
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['autoscaled-inference-dispatcher', 'autoscaled-inference-inference-digits-cnn', 'autoscaled-inference-inference-tiny-lm']);
     for (const m of monitors) expect(m.metadata.labels?.release).toBe('autoscaled-inference');
     expect(named(objects(), 'PrometheusRule', 'autoscaled-inference-alerts').metadata.labels?.release).toBe('autoscaled-inference');
   });
@@ -114,7 +114,27 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
     expect(named(objects(), 'Secret', 'autoscaled-inference-redis').data).toHaveProperty('redis-password');
     const dispatcher = podSpec(named(objects(), 'Deployment', 'autoscaled-inference-dispatcher')).containers[0];
     expect(env(dispatcher, 'REDIS_URL')?.value).toBe('redis://:$(REDIS_PASSWORD)@autoscaled-inference-redis.autoscaled-inference.svc:6379');
-    expect(env(dispatcher, 'INFERENCE_URLS')?.value).toBe('digits-cnn=http://autoscaled-inference-inference-digits-cnn:8080');
+    expect(env(dispatcher, 'INFERENCE_URLS')?.value).toBe(
+      'digits-cnn=http://autoscaled-inference-inference-digits-cnn:8080,tiny-lm=http://autoscaled-inference-inference-tiny-lm:8080',
+    );
+  });
+
+  it('deploys the text-generation model beside the classifier: larger resources, latest version, its own ScaledObject of at most 3 replicas on its own backlog', () => {
+    const deployments = ofKind(objects(), 'Deployment').map((d) => d.metadata.name).filter((n) => n.startsWith('autoscaled-inference-inference-'));
+    expect(deployments.sort()).toEqual(['autoscaled-inference-inference-digits-cnn', 'autoscaled-inference-inference-tiny-lm']);
+    const lm = podSpec(named(objects(), 'Deployment', 'autoscaled-inference-inference-tiny-lm')).containers[0];
+    expect(lm.resources).toEqual({ requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } });
+    expect(env(lm, 'MODEL_NAME')?.value).toBe('tiny-lm');
+    expect(env(lm, 'MODEL_VERSION')).toBeUndefined();
+    expect(env(lm, 'MAX_TOTAL_TOKENS')?.value).toBe('256');
+    const cnn = podSpec(named(objects(), 'Deployment', 'autoscaled-inference-inference-digits-cnn')).containers[0];
+    expect(cnn.resources).toEqual({ requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    expect(env(cnn, 'MODEL_VERSION')?.value).toBe('2');
+
+    const so = named(objects(), 'ScaledObject', 'autoscaled-inference-inference-tiny-lm');
+    expect(so.spec).toMatchObject({ scaleTargetRef: { name: 'autoscaled-inference-inference-tiny-lm' }, minReplicaCount: 1, maxReplicaCount: 3 });
+    expect(triggers(so)[1].metadata).toMatchObject({ query: 'sum(dispatcher_queue_depth{model="tiny-lm",state=~"waiting|prioritized|active"})', threshold: '4' });
+    expect(named(objects(), 'ScaledObject', 'autoscaled-inference-inference-digits-cnn').spec).toMatchObject({ maxReplicaCount: 5 });
   });
 
   it('probes inference on /healthz and /readyz, keeps /tmp writable and bakes models into the image', () => {

@@ -31,7 +31,7 @@ const dockerfile = (app: string, name = 'Dockerfile') => readFileSync(join(WORKS
 const runtimeStage = (text: string) => text.slice(text.lastIndexOf('\nFROM '));
 
 it('defines the stack and the load-test and k6 profiles', () => {
-  expect(Object.keys(services).sort()).toEqual(['dispatcher', 'grafana', 'inference', 'k6', 'load-tester', 'loki', 'prometheus', 'redis']);
+  expect(Object.keys(services).sort()).toEqual(['dispatcher', 'grafana', 'inference', 'inference-lm', 'k6', 'load-tester', 'loki', 'prometheus', 'redis']);
   expect(services['load-tester'].profiles).toEqual(['load-test']);
   expect(services.k6.profiles).toEqual(['k6']);
 });
@@ -66,7 +66,8 @@ it('installs the CUDA execution provider in the GPU image on a CUDA 12 + cuDNN b
 });
 
 it('pins every third-party image to a tag', () => {
-  for (const [name, s] of Object.entries(services).filter(([, s]) => !s.build)) {
+  // inference-lm runs the inference image built above.
+  for (const [name, s] of Object.entries(services).filter(([name, s]) => !s.build && name !== 'inference-lm')) {
     expect([name, s.image]).toEqual([name, expect.stringMatching(/^[\w./-]+:(?!latest$)[\w.-]+$/)]);
   }
 });
@@ -94,8 +95,17 @@ it('lets inference scale (no host port), keeps host ports unique and wires the a
   expect(new Set(hostPorts).size).toBe(hostPorts.length);
   const env = services.dispatcher.environment!;
   expect(env.REDIS_URL).toBe('redis://redis:6379');
-  expect(env.INFERENCE_URLS).toBe(`digits-cnn=http://inference:${services.inference.environment!.PORT}`);
+  expect(env.INFERENCE_URLS).toBe(`digits-cnn=http://inference:${services.inference.environment!.PORT},tiny-lm=http://inference-lm:${services['inference-lm'].environment!.PORT}`);
   for (const app of APPS) expect(services[app].environment!.LOKI_URL).toBe('http://loki:3100');
+});
+
+it('serves the text-generation model as its own scalable service from the inference image', () => {
+  const lm = services['inference-lm'];
+  expect(lm.image).toBe(services.inference.image);
+  expect((lm as Service & { pull_policy?: string }).pull_policy).toBe('never');
+  expect(lm.ports).toBeUndefined();
+  expect(lm.environment).toMatchObject({ MODEL_NAME: 'tiny-lm', PORT: '8080', LOKI_URL: 'http://loki:3100' });
+  expect(existsSync(join(WORKSPACE, 'models', 'tiny-lm'))).toBe(true);
 });
 
 it('runs Redis with AOF and noeviction, and Grafana with no default admin password', () => {
@@ -111,7 +121,7 @@ it('has Prometheus scrape every app on its real port and load the alert rules it
     for (const sc of job.static_configs ?? []) for (const t of sc.targets) targets.set(t.split(':')[0], t.split(':')[1]);
     for (const sd of job.dns_sd_configs ?? []) for (const n of sd.names) targets.set(n, String(sd.port));
   }
-  for (const app of APPS) expect([app, targets.get(app)]).toEqual([app, services[app].environment!.PORT]);
+  for (const app of [...APPS, 'inference-lm']) expect([app, targets.get(app)]).toEqual([app, services[app].environment!.PORT]);
   for (const file of config.rule_files) expect(existsSync(hostPathOf(prometheus, file)!)).toBe(true);
   const provisioning = hostPathOf(services.grafana, '/etc/grafana/provisioning/datasources/datasources.yaml')!;
   expect(parse(readFileSync(provisioning, 'utf8')).datasources.map((d: { uid: string }) => d.uid).sort()).toEqual(['loki', 'prometheus']);

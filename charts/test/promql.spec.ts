@@ -1,7 +1,8 @@
 /**
  * Every PromQL expression in the dashboards, the rendered ScaledObjects and the alert rules parses and names
  * only metrics that exist: the ones the apps really expose on /metrics (the dispatcher and the inference
- * service are started here, on a real redis-server), plus an allowlist of kube-state-metrics, cAdvisor and
+ * service are started here, on a real redis-server, once with an image classifier and once with the text-generation
+ * model, which answers one /generate first so its labelled generation series exist), plus an allowlist of kube-state-metrics, cAdvisor and
  * NVIDIA DCGM series that come from the cluster.
  *
  * Parsing: with promtool on PATH (Debian's `prometheus` package) every expression also goes through
@@ -65,6 +66,18 @@ beforeAll(async () => {
   });
   started.push(inference);
   await scrape(inference);
+  // The committed text-generation model: the generation_* series appear once a token was generated.
+  const lm = await startNodeService({
+    name: 'inference-lm',
+    entry: 'apps/inference/src/main.ts',
+    env: { MODEL_NAME: 'tiny-lm', ORT_PROVIDERS: 'cpu', ORT_INTRA_OP_THREADS: '1' },
+    readyPath: '/readyz',
+    readyTimeoutMs: 90_000,
+  });
+  started.push(lm);
+  const generated = await fetch(`${lm.url}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'The whale', max_new_tokens: 4, seed: 1 }) });
+  expect(generated.status).toBe(200);
+  await scrape(lm);
 }, 180_000);
 
 afterAll(async () => {
@@ -77,10 +90,16 @@ it('collects queries from the dashboards, the ScaledObjects of every scenario an
   expect(sources.some((s) => s.where.includes('overview.json'))).toBe(true);
   expect(sources.some((s) => s.where.includes('ScaledObject'))).toBe(true);
   expect(sources.some((s) => s.where.startsWith('alert'))).toBe(true);
+  // The text-generation model's panels sit beside the classifier's.
+  const overview = sources.filter((s) => s.where.startsWith('overview.json')).map((s) => s.expr).join('\n');
+  for (const metric of ['generation_tokens_total', 'generation_time_to_first_token_seconds_bucket', 'generation_time_per_token_seconds_bucket']) expect(overview).toContain(metric);
 });
 
 it('the apps expose the metrics the dashboards and autoscaling are built on', () => {
-  for (const name of ['dispatcher_queue_depth', 'dispatcher_e2e_latency_seconds_bucket', 'inference_requests_total', 'inference_batch_size_bucket', 'process_cpu_seconds_total']) {
+  for (const name of [
+    'dispatcher_queue_depth', 'dispatcher_e2e_latency_seconds_bucket', 'inference_requests_total', 'inference_batch_size_bucket', 'process_cpu_seconds_total',
+    'generation_tokens_total', 'generation_time_to_first_token_seconds_bucket', 'generation_time_per_token_seconds_bucket',
+  ]) {
     expect(exposed).toContain(name);
   }
 });
