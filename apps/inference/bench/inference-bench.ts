@@ -7,6 +7,8 @@
  * 2. POST /infer over HTTP (in-process server, keep-alive clients, pre-encoded 224×224 JPEGs) at concurrency 1, 8 and
  *    32, with dynamic batching off and on; each as a ratio to raw batch-1 throughput.
  * 3. For digits-cnn, the per-request serving overhead: HTTP latency at concurrency 1 minus raw batch-1 session.run.
+ * 4. For tiny-lm, tokens/s at batch 1: the raw session.run loop and the generator (libs/text-generation's bench),
+ *    and POST /generate over HTTP, each as a ratio to the raw loop.
  * Writes the figures to the `## inference` section of BENCHMARKS.md.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { parseInferenceConfig } from '../src/config';
 import { start } from '../src/server';
 import { writeImageNetBenchModel } from '../test/imagenet-model';
 import { writeBenchmarkSection } from './benchmarks-file';
+import { generateOverHttp, lmRawFigures, type LmRawFigures } from './generate-bench';
 import { closedLoop, type ClosedLoopResult } from './http-load';
 import { measureRaw, type RawResult } from './raw-session';
 
@@ -125,6 +128,36 @@ async function main(): Promise<void> {
     out(`| raw session.run, batch 1 | ${fmt(digitsRaw.batch1.meanMs, 2)} |`);
     out(`| POST /infer (PNG), concurrency 1, mean | ${fmt(http.meanMs, 2)} |`);
     out(`| serving overhead (HTTP + decode + preprocessing) | ${fmt(http.meanMs - digitsRaw.batch1.meanMs, 2)} |`);
+  }
+
+  const lmDir = join(WORKSPACE_ROOT, 'models/tiny-lm');
+  if (existsSync(lmDir)) {
+    const lm = resolveModelVersion({ repository: join(WORKSPACE_ROOT, 'models'), name: 'tiny-lm' });
+    // The raw loop runs before and after the HTTP run and the two are averaged, so drift in the load of a shared
+    // machine during the run does not land on one side of the ratio only.
+    const before = lmRawFigures(lm.dir, 128, 16);
+    const http = await generateOverHttp(lm.dir, before, HTTP_SECONDS, logger);
+    const after = lmRawFigures(lm.dir, 128, 16);
+    const mean = (f: (r: LmRawFigures) => number) => (f(before) + f(after)) / 2;
+    const raw: LmRawFigures = {
+      ...before,
+      raw: { tokensPerSecond: mean((r) => r.raw.tokensPerSecond), msPerToken: mean((r) => r.raw.msPerToken) },
+      generator: { tokensPerSecond: mean((r) => r.generator.tokensPerSecond), msPerToken: mean((r) => r.generator.msPerToken), ratioToRaw: mean((r) => r.generator.ratioToRaw) },
+      timeToFirstTokenMs: mean((r) => r.timeToFirstTokenMs),
+    };
+    out();
+    out(`### tiny-lm version ${lm.config.version} (text generation, batch 1)`);
+    out();
+    out(`Prompt of ${raw.promptTokens} tokens + ${raw.newTokens} new (temperature 0.8, top-k 40), 1 intra-op thread; the raw loop replays the generator's exact contexts.`);
+    out();
+    out('| loop | tokens/s | ms/token | × raw session.run |');
+    out('|---|---:|---:|---:|');
+    out(`| raw session.run loop | ${fmt(raw.raw.tokensPerSecond, 0)} | ${fmt(raw.raw.msPerToken, 2)} | 1.00 |`);
+    out(`| generator (tokenize, run, sample, decode) | ${fmt(raw.generator.tokensPerSecond, 0)} | ${fmt(raw.generator.msPerToken, 2)} | ${fmt(raw.generator.ratioToRaw, 2)} |`);
+    out(`| POST /generate over HTTP, concurrency 1 (${http.requests} requests) | ${fmt(http.tokensPerSecond, 0)} | ${fmt(1000 / http.tokensPerSecond, 2)} | ${fmt(http.tokensPerSecond / raw.raw.tokensPerSecond, 2)} |`);
+    out();
+    out(`Raw session.run loop before / after the HTTP run: ${fmt(before.raw.tokensPerSecond, 0)} / ${fmt(after.raw.tokensPerSecond, 0)} tokens/s (the baseline is their mean).`);
+    out(`Time to first token (mean): generator ${fmt(raw.timeToFirstTokenMs, 2)} ms, /generate ${fmt(http.timeToFirstTokenMs, 2)} ms (server-side); /generate request ${fmt(http.meanRequestMs, 1)} ms for ${fmt(http.tokens / http.requests, 0)} tokens.`);
   }
   out();
   out(`Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores; ratios are only comparable within one run.`);
