@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type IORedis from 'ioredis';
 import { createLogger, createMetricsRegistry } from '@ai/observability';
@@ -33,12 +34,20 @@ function waitUntilReady(redis: IORedis, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Requires `Authorization: Bearer <key>` on the API routes when API_KEYS is set. */
+/**
+ * Requires `Authorization: Bearer <key>` on the API routes when API_KEYS is set. Keys are compared as SHA-256
+ * digests with timingSafeEqual, so neither the time taken nor an early length mismatch tells a caller how much of
+ * a guess was right; every configured key is checked on every request.
+ */
 function requireApiKey(keys: readonly string[]) {
-  const allowed = new Set(keys);
+  const digest = (key: string) => createHash('sha256').update(key).digest();
+  const allowed = keys.map(digest);
   return (req: Request, _res: Response, next: NextFunction) => {
     const key = req.header('authorization')?.replace(/^Bearer\s+/i, '');
-    next(key && allowed.has(key) ? undefined : AppError.unauthorized());
+    const given = digest(key ?? '');
+    let match = false;
+    for (const candidate of allowed) match = timingSafeEqual(candidate, given) || match;
+    next(key && match ? undefined : AppError.unauthorized());
   };
 }
 

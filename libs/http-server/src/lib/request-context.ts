@@ -27,7 +27,8 @@ export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const level = res.statusCode >= 500 ? 'error' : quietPaths.has(req.path) ? 'debug' : 'info';
+      // Unexpected failures are logged at error by the error handler, with the stack; the access line stays a warning.
+      const level = res.statusCode >= 500 ? 'warn' : quietPaths.has(req.path) ? 'debug' : 'info';
       logger.log(level, 'request', {
         requestId: req.id,
         method: req.method,

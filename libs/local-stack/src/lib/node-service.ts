@@ -19,6 +19,8 @@ export interface NodeServiceOptions {
   name: string;
   /** A .ts entry (run through tsx) or a built .js file, relative to the workspace root or absolute. */
   entry: string;
+  /** Command-line arguments after the entry (e.g. a sub-command such as `serve`). */
+  args?: string[];
   env?: Record<string, string | undefined>;
   /** Path polled until it answers 2xx; default /healthz. Set to null for processes with no HTTP server. */
   readyPath?: string | null;
@@ -47,7 +49,7 @@ export interface RunningNodeService {
 export async function startNodeService(options: NodeServiceOptions): Promise<RunningNodeService> {
   const port = options.port ?? (await freePort());
   const entry = options.entry.startsWith('/') ? options.entry : join(WORKSPACE_ROOT, options.entry);
-  const args = entry.endsWith('.ts') ? ['--require', 'tsx/cjs', entry] : [entry];
+  const args = [...(entry.endsWith('.ts') ? ['--require', 'tsx/cjs', entry] : [entry]), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: WORKSPACE_ROOT,
     env: {

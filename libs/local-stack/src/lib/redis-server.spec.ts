@@ -17,6 +17,7 @@ describe('startRedisServer', () => {
     const redis = await startRedisServer({ appendOnly: true });
     try {
       expect(await command(redis.port, 'SET survivor 1')).toBe('+OK\r\n');
+      expect(await command(redis.port, 'INFO server')).toContain(`process_id:${redis.pid}`);
       await new Promise((resolve) => setTimeout(resolve, 1_200)); // appendfsync everysec
       await redis.stop(true);
       await redis.start();

@@ -19,6 +19,8 @@ export interface RunningRedisServer {
   /** redis://127.0.0.1:port */
   url: string;
   dir: string;
+  /** Process id of the running server (undefined while stopped), e.g. to sample its memory. */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM, or SIGKILL with `hard`); data stays in `dir` for `start`. */
   stop(hard?: boolean): Promise<void>;
   /** Starts it again on the same port and directory. */
@@ -98,6 +100,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     port,
     url: `redis://127.0.0.1:${port}`,
     dir,
+    get pid() {
+      return child?.pid;
+    },
     stop,
     start,
     async dispose() {

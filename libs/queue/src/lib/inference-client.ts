@@ -38,11 +38,26 @@ export class InferenceClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** POSTs `body` to the task's endpoint; throws RetryableUpstreamError or UnrecoverableError on failure. */
+  /**
+   * POSTs `body` to the task's endpoint; throws RetryableUpstreamError or UnrecoverableError on failure. With
+   * several URLs, a refused connection (the request never reached a server, e.g. a replica shutting down) moves
+   * on to the next URL at once instead of spending one of the job's attempts.
+   */
   async call(task: InferenceTask, body: unknown, signal?: AbortSignal): Promise<InferenceCallResult> {
-    const base = this.urls[this.next];
-    this.next = (this.next + 1) % this.urls.length;
-    const url = base + TASK_PATHS[task];
+    const payload = JSON.stringify(body);
+    for (let tried = 1; ; tried += 1) {
+      const base = this.urls[this.next];
+      this.next = (this.next + 1) % this.urls.length;
+      try {
+        return await this.post(base, TASK_PATHS[task], payload, signal);
+      } catch (error) {
+        if (!(error instanceof RetryableUpstreamError && isConnectionRefused(error.cause)) || tried >= this.urls.length) throw error;
+      }
+    }
+  }
+
+  private async post(base: string, path: string, payload: string, signal?: AbortSignal): Promise<InferenceCallResult> {
+    const url = base + path;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const started = performance.now();
     let response: Response;
@@ -51,7 +66,7 @@ export class InferenceClient {
       response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        body: payload,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         redirect: 'error',
       });
@@ -97,4 +112,10 @@ function errorMessage(text: string): string {
     // not JSON: fall through
   }
   return text.slice(0, 200) || '(empty body)';
+}
+
+/** fetch wraps socket errors: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`. */
+function isConnectionRefused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code === 'ECONNREFUSED';
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnrecoverableError } from 'bullmq';
 import type { JobCallback } from '@ai/contracts';
+import { freePort } from '@ai/local-stack';
 import { CallbackAllowlist } from './callback-allowlist';
 import { CallbackNotifier } from './callback-notifier';
 import { InferenceClient } from './inference-client';
@@ -73,6 +74,14 @@ describe('the inference client', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('moves on to the next URL at once when a connection is refused, and fails only when every URL refuses', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const client = new InferenceClient({ urls: [closed, upstream.url] });
+    for (let i = 0; i < 3; i += 1) expect((await client.call('infer', {})).upstream).toBe(upstream.url);
+    const allDown = new InferenceClient({ urls: [closed, closed] });
+    await expect(allDown.call('infer', {})).rejects.toThrow(/connection failed/);
   });
 });
 
