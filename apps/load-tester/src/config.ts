@@ -10,6 +10,8 @@ export const LoadTesterEnv = z.object({
   CALLBACK_URL: z.url().optional().describe('URL the dispatcher POSTs results to (this server\'s /storeLatency as the dispatcher can reach it); default http://127.0.0.1:PORT/storeLatency.'),
   MODEL_NAME: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('digits-cnn').describe('Model the requests are for.'),
   IMAGES_DIR: z.string().min(1).default('workloads/images').describe('Folder of .png/.jpg/.jpeg/.webp images sent as request bodies.'),
+  PROMPTS_FILE: z.string().min(1).default('workloads/prompts.txt').describe('Prompt pool (one per line, # comments) sent instead of images when the model is tiny-lm.'),
+  MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for (text generation).'),
   WORKLOAD_FILE: z.string().min(1).default('workloads/peak-hours.txt').describe('Workload of POST /runLoadTest when the body has none.'),
   REPORTS_DIR: z.string().min(1).default('reports').describe('Where reports/<timestamp>/ folders are written.'),
   COLLECT: z.enum(['callback', 'poll', 'sync']).default('callback').describe('How results are collected: callbacks to /storeLatency, polling GET /jobs/:id, or the synchronous POST /infer.'),

@@ -7,7 +7,9 @@ import { parseWorkload, WorkloadParseError } from '@ai/workload';
 import { Counter, Gauge } from 'prom-client';
 import { CallbackReceiver } from './callback-receiver';
 import type { LoadTesterConfig } from './config';
+import { TEXT_MODEL } from './cli-args';
 import { ImageSet } from './image-set';
+import { PromptSet } from './prompt-set';
 import { runLoadTest, scheduledRequests, writeLoadTestReport, type CompletedLoadTest } from './load-test';
 import { loadTesterOpenApi } from './openapi';
 
@@ -41,6 +43,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
   const receiver = new CallbackReceiver();
   let current: { id: string; controller: AbortController; done: Promise<CompletedLoadTest | undefined> } | undefined;
   let images = options.images;
+  let prompts: PromptSet | undefined;
   let inProgress = false;
   let callbackUrl = config.CALLBACK_URL ?? '';
 
@@ -66,10 +69,22 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
         if (error instanceof WorkloadParseError) throw AppError.badRequest(`workload: ${error.message}`, 'workload', { line: error.line, column: error.column });
         throw error;
       }
-      try {
-        images ??= ImageSet.load(config.IMAGES_DIR);
-      } catch (error) {
-        throw new AppError(503, 'images_unavailable', `${(error as Error).message} (set IMAGES_DIR)`);
+      const model = body.model ?? config.MODEL_NAME;
+      let bodies: ImageSet | PromptSet;
+      if (model === TEXT_MODEL) {
+        try {
+          prompts ??= PromptSet.load(config.PROMPTS_FILE, { max_new_tokens: config.MAX_NEW_TOKENS });
+        } catch (error) {
+          throw new AppError(503, 'prompts_unavailable', `${(error as Error).message} (set PROMPTS_FILE)`);
+        }
+        bodies = prompts;
+      } else {
+        try {
+          images ??= ImageSet.load(config.IMAGES_DIR);
+        } catch (error) {
+          throw new AppError(503, 'images_unavailable', `${(error as Error).message} (set IMAGES_DIR)`);
+        }
+        bodies = images;
       }
       const controller = new AbortController();
       const id = `run-${Date.now().toString(36)}`;
@@ -77,10 +92,10 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
       const run = runLoadTest({
         dir,
         target: config.TARGET_URL,
-        model: body.model ?? config.MODEL_NAME,
+        model,
         rates,
         workloadFile: body.workload ? '(request body)' : config.WORKLOAD_FILE,
-        bodies: images,
+        bodies,
         collect: config.COLLECT,
         arrivals: config.ARRIVALS,
         timeoutMs: config.TIMEOUT_SECONDS * 1000,

@@ -14,9 +14,12 @@ export interface FakeDispatcher {
  * /infer answer from the same jobs; /metrics exposes dispatcher_queue_depth. Jobs whose clientRef is in
  * `failRefs` fail.
  */
+/** Tokens each completed prompt job reports. */
+export const FAKE_TOKENS = 5;
+
 export async function startFakeDispatcher(options: { jobMs?: number; failRefs?: Set<string> } = {}): Promise<FakeDispatcher> {
   const jobMs = options.jobMs ?? 20;
-  const jobs = new Map<string, { enqueuedAt: number; finishedAt?: number; clientRef?: string; failed: boolean }>();
+  const jobs = new Map<string, { enqueuedAt: number; finishedAt?: number; clientRef?: string; failed: boolean; prompt?: boolean }>();
   const received: Array<Record<string, unknown>> = [];
   let seq = 0;
   const timings = (job: { enqueuedAt: number; finishedAt?: number }) => ({
@@ -25,7 +28,9 @@ export async function startFakeDispatcher(options: { jobMs?: number; failRefs?: 
   const status = (id: string) => {
     const job = jobs.get(id)!;
     const state = job.finishedAt === undefined ? 'active' : job.failed ? 'failed' : 'completed';
-    return { jobId: id, model: 'digits-cnn', state, clientRef: job.clientRef, attempts: 1, failedReason: job.failed ? 'upstream 500' : undefined, timings: timings(job) };
+    // A prompt job answers like /generate: FAKE_TOKENS tokens each.
+    const result = state === 'completed' && job.prompt ? { generated_text: 'x'.repeat(FAKE_TOKENS), tokens: FAKE_TOKENS, finish_reason: 'length' } : undefined;
+    return { jobId: id, model: 'digits-cnn', state, clientRef: job.clientRef, attempts: 1, result, failedReason: job.failed ? 'upstream 500' : undefined, timings: timings(job) };
   };
   const json = (res: http.ServerResponse, code: number, body: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });
@@ -49,7 +54,7 @@ export async function startFakeDispatcher(options: { jobMs?: number; failRefs?: 
       received.push(body);
       const id = `digits-cnn:${++seq}`;
       const clientRef = body['clientRef'] as string | undefined;
-      const job = { enqueuedAt: Date.now(), clientRef, failed: options.failRefs?.has(clientRef ?? '') ?? false } as { enqueuedAt: number; finishedAt?: number; clientRef?: string; failed: boolean };
+      const job = { enqueuedAt: Date.now(), clientRef, failed: options.failRefs?.has(clientRef ?? '') ?? false, prompt: typeof body['prompt'] === 'string' } as { enqueuedAt: number; finishedAt?: number; clientRef?: string; failed: boolean; prompt?: boolean };
       jobs.set(id, job);
       const finish = () => {
         job.finishedAt = Date.now();

@@ -5,7 +5,7 @@ import { WORKSPACE_ROOT } from '@ai/local-stack';
 import { createLogger } from '@ai/observability';
 import { parseLoadTesterConfig } from '../src/config';
 import { start, type RunningLoadTester } from '../src/server';
-import { startFakeDispatcher, type FakeDispatcher } from './fake-dispatcher';
+import { FAKE_TOKENS, startFakeDispatcher, type FakeDispatcher } from './fake-dispatcher';
 
 const logger = createLogger({ service: 'load-tester-test', level: 'error' });
 // Answers are checked field by field with jest matchers, which report any mismatch precisely.
@@ -22,7 +22,7 @@ describe('load tester server mode', () => {
   beforeAll(async () => {
     dispatcher = await startFakeDispatcher();
     reports = mkdtempSync(join(tmpdir(), 'lt-server-'));
-    tester = await start(parseLoadTesterConfig({ PORT: '0', HOST: '127.0.0.1', TARGET_URL: dispatcher.url, REPORTS_DIR: reports, TIMEOUT_SECONDS: '5', IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images') }), { logger });
+    tester = await start(parseLoadTesterConfig({ PORT: '0', HOST: '127.0.0.1', TARGET_URL: dispatcher.url, REPORTS_DIR: reports, TIMEOUT_SECONDS: '5', IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images'), PROMPTS_FILE: join(WORKSPACE_ROOT, 'workloads/prompts.txt') }), { logger });
   });
 
   afterAll(async () => {
@@ -89,5 +89,17 @@ describe('load tester server mode', () => {
     expect(readFileSync(join(reportDir, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
     expect(tester.receiver.unmatched).toBe(0);
     expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });
+  });
+
+  it('sends prompts from the prompt pool for the text-generation model and reports the tokens', async () => {
+    const started = await post(`${tester.url}/runLoadTest`, { workload: '3', model: 'tiny-lm' });
+    expect(started.status).toBe(202);
+    const res = await post(`${tester.url}/generateReport`, {});
+    const { summary } = await json(res);
+    expect(summary.counts).toMatchObject({ scheduled: 3, completed: 3 });
+    expect(summary.generation).toMatchObject({ tokens: 3 * FAKE_TOKENS, requests: 3 });
+    const bodies = dispatcher.received.slice(-3);
+    expect(bodies.every((b) => b['model'] === 'tiny-lm' && typeof b['prompt'] === 'string' && b['image'] === undefined)).toBe(true);
+    expect(bodies[0]['generation']).toEqual({ max_new_tokens: 32 });
   });
 });
