@@ -1,5 +1,5 @@
 /**
- * The images run `node dist/apps/<app>/main.js` after `npm ci --omit=dev` on the package.json and lockfile
+ * The images run `node dist/apps/<app>/main.js` after `npm install --omit=dev` on the package.json and lockfile
  * Nx generates beside the bundle. This builds the apps the same way (`nx build`), checks that the generated
  * package.json declares every package the bundle requires (so the production install is complete), and
  * starts the built files the way the containers do, with the environment the chart renders for them.
@@ -36,7 +36,7 @@ afterAll(async () => {
   models?.dispose();
 });
 
-it.each(APPS)('the %s build declares every package its bundle requires, with a lockfile for npm ci', (app) => {
+it.each(APPS)('the %s build declares every package its bundle requires, with a lockfile for the production install', (app) => {
   const dir = join(WORKSPACE, 'dist', 'apps', app);
   const bundle = readFileSync(join(dir, 'main.js'), 'utf8');
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));

