@@ -1,5 +1,4 @@
 export * from './lib/workload-parser';
-export * from './lib/seeded-random';
 export * from './lib/arrival-schedule';
 export * from './lib/latency-histogram';
 export * from './lib/latency-recorder';

@@ -1,21 +1,19 @@
+import { mulberry32 } from '@ai/seeded-random';
+
 /**
  * A small deterministic PRNG (mulberry32): the fuzz cases of a run are a function of the seed, so a failing
  * case can be replayed by running again with the seed the failure printed.
  */
 export class SeededRandom {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
+    this.draw = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** Integer in [min, max]. */

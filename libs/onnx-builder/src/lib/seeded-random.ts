@@ -1,17 +1,4 @@
-/**
- * mulberry32: a tiny, fast 32-bit PRNG. Same seed, same sequence on every platform, which is what makes
- * weight initialisation, data splits and shuffles reproducible.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@ai/seeded-random';
 
 /** Seeded uniform, normal and permutation draws over mulberry32. */
 export class SeededRandom {

@@ -1,4 +1,5 @@
-import { mulberry32, sampleToken } from './sampler';
+import { mulberry32 } from '@ai/seeded-random';
+import { sampleToken } from './sampler';
 
 describe('sampleToken', () => {
   const logits = Float32Array.from([0.1, 2.5, 0.3, 2.4, -1]);

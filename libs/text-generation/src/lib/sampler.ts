@@ -1,18 +1,3 @@
-/**
- * mulberry32: a small 32-bit PRNG. The same seed gives the same draws on every platform, which is what
- * makes a seeded generation repeatable.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How the next token is chosen from a row of logits. */
 export interface SamplingOptions {
   /** Softmax temperature; 0 picks the most likely token (greedy). */

@@ -2,7 +2,8 @@ import { ModelConfig } from '@ai/contracts';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { loadTokenizer } from './load-tokenizer';
 import { PromptTooLongError } from './prompt-too-long-error';
-import { mulberry32, sampleToken } from './sampler';
+import { mulberry32 } from '@ai/seeded-random';
+import { sampleToken } from './sampler';
 import { Tokenizer } from './tokenizer';
 
 /** Default budget for prompt plus generated tokens (MAX_TOTAL_TOKENS). */

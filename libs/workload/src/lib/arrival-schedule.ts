@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random';
+import { mulberry32 } from '@ai/seeded-random';
 
 export type ArrivalProcess = 'uniform' | 'poisson';
 
@@ -28,7 +28,7 @@ export interface ArrivalScheduleOptions {
  * traffic, but every second still asks for exactly the workload's rate.
  */
 export function* arrivalSchedule(rates: readonly number[], options: ArrivalScheduleOptions = {}): Generator<ScheduledRequest> {
-  const random = seededRandom(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   let seq = 0;
   for (let second = 0; second < rates.length; second += 1) {

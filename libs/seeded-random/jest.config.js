@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'seeded-random',
+  preset: '../../jest.preset.js',
+};
