@@ -1,6 +1,6 @@
 import { driveLoad, sleep } from '../support/load-driver';
 import { JobLedger } from '../support/job-ledger';
-import { reportFault } from '../support/fault-report';
+import { reportFault, reportLedgerFault } from '../support/fault-report';
 import { metricValue } from '../support/metrics-reader';
 import { sampleImages } from '../support/sample-inputs';
 import { slowUpload } from '../support/slow-upload';
@@ -106,12 +106,9 @@ describe('SIGTERM under load (scale-down behind a Service, as in Kubernetes)', (
     await fault;
     const counts = await ledger.settle(120_000);
 
-    const report = reportFault('dispatcher-sigterm', {
+    const report = reportLedgerFault('dispatcher-sigterm', {
       fault: 'SIGTERM to one of two dispatcher processes (ROLE=all) under 20 jobs/s round-robin',
-      accepted: counts.accepted,
-      completed: counts.completed,
-      failed: counts.failed,
-      lost: counts.pending + counts.brokenAnswers,
+      counts,
       recoveryMs: drainMs,
       details: { exitCode, refusedThenResent, failedReasons: counts.failedReasons, notAccepted: counts.notAccepted, brokenAnswers: counts.brokenAnswers },
     });
@@ -159,12 +156,9 @@ describe('SIGTERM to one of two inference URLs the dispatcher round-robins over 
     await driveLoad({ ratePerSecond: 15, maxMs: 5_000, send: () => ledger.enqueue(item) });
     await fault;
     const counts = await ledger.settle(120_000);
-    const report = reportFault('inference-sigterm-no-service', {
+    const report = reportLedgerFault('inference-sigterm-no-service', {
       fault: 'SIGTERM to one of two inference URLs in INFERENCE_URLS (dispatcher round-robin, no balancer) under 15 jobs/s',
-      accepted: counts.accepted,
-      completed: counts.completed,
-      failed: counts.failed,
-      lost: counts.pending + counts.brokenAnswers,
+      counts,
       recoveryMs: drainMs,
       details: { exitCode, attempts: 5, failedReasons: counts.failedReasons },
     });

@@ -1,6 +1,6 @@
 import { driveLoad, sleep } from '../support/load-driver';
 import { JobLedger } from '../support/job-ledger';
-import { reportFault } from '../support/fault-report';
+import { reportLedgerFault } from '../support/fault-report';
 import { timeUntilServing } from '../support/recovery';
 import { metricValue } from '../support/metrics-reader';
 import { digitItem } from '../support/work-items';
@@ -42,12 +42,9 @@ describe('inference process killed with SIGKILL mid-run, then restarted', () => 
     const counts = await ledger.settle(120_000);
     const retried = await metricValue(stack.dispatcherUrl, 'dispatcher_jobs_total', { status: 'retried' });
 
-    const report = reportFault('inference-sigkill', {
+    const report = reportLedgerFault('inference-sigkill', {
       fault: 'inference SIGKILL after 3 s of 15 jobs/s, restarted on the same port',
-      accepted: counts.accepted,
-      completed: counts.completed,
-      failed: counts.failed,
-      lost: counts.pending + counts.brokenAnswers,
+      counts,
       recoveryMs: recoveryMs ?? -1,
       details: { retried, notAccepted: counts.notAccepted, failedReasons: counts.failedReasons, killedAfterMs: 3_000 },
     });

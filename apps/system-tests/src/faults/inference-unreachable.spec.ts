@@ -1,6 +1,6 @@
 import { driveLoad, sleep } from '../support/load-driver';
 import { JobLedger } from '../support/job-ledger';
-import { reportFault } from '../support/fault-report';
+import { reportLedgerFault } from '../support/fault-report';
 import { metricValue } from '../support/metrics-reader';
 import { cpuShare, sampleProcess } from '../support/process-stats';
 import { timeUntilServing } from '../support/recovery';
@@ -53,12 +53,9 @@ describe(`inference unreachable for ${OUTAGE_MS / 1000} s`, () => {
     const counts = await ledger.settle(120_000);
     const dispatcherCpu = before && after ? cpuShare(before, after) : Number.NaN;
 
-    const report = reportFault('inference-unreachable', {
+    const report = reportLedgerFault('inference-unreachable', {
       fault: `inference frozen with SIGSTOP for ${OUTAGE_MS / 1000} s (connections hang), then SIGCONT`,
-      accepted: counts.accepted,
-      completed: counts.completed,
-      failed: counts.failed,
-      lost: counts.pending + counts.brokenAnswers,
+      counts,
       recoveryMs: recoveryMs ?? -1,
       details: { outageMs: OUTAGE_MS, dispatcherCpuShareDuringOutage: Math.round(dispatcherCpu * 1000) / 1000, retriedDuringOutage, failedReasons: counts.failedReasons },
     });

@@ -1,6 +1,6 @@
 import { waitFor } from '@ai/local-stack';
 import { JobLedger } from '../support/job-ledger';
-import { reportFault } from '../support/fault-report';
+import { reportLedgerFault } from '../support/fault-report';
 import { sleep } from '../support/load-driver';
 import { digitItem } from '../support/work-items';
 import { Stack } from '../support/stack';
@@ -54,12 +54,9 @@ describe('Redis killed and restarted with a backlog waiting (AOF on)', () => {
     const afterRestart = await ledger.enqueue(item);
     const counts = await ledger.settle(120_000);
 
-    const report = reportFault('redis-restart', {
+    const report = reportLedgerFault('redis-restart', {
       fault: 'redis-server SIGKILL with a backlog waiting, down ~3 s, restarted from its AOF',
-      accepted: counts.accepted,
-      completed: counts.completed,
-      failed: counts.failed,
-      lost: counts.pending + counts.brokenAnswers,
+      counts,
       recoveryMs: readyAgainMs,
       details: { waitingAtKill, notReadyAfterMs, outageEnqueueAccepted: outageEnqueue !== undefined, outageEnqueueMs, acceptedAfterRestart: afterRestart !== undefined },
     });

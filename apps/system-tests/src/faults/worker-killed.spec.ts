@@ -1,6 +1,6 @@
 import { waitFor } from '@ai/local-stack';
 import { JobLedger } from '../support/job-ledger';
-import { reportFault } from '../support/fault-report';
+import { reportLedgerFault } from '../support/fault-report';
 import { metricValue } from '../support/metrics-reader';
 import { digitItem } from '../support/work-items';
 import { Stack } from '../support/stack';
@@ -62,12 +62,9 @@ describe('dispatcher worker process killed with SIGKILL mid-job', () => {
     const stalled = await metricValue(rescuer.url, 'dispatcher_stalled_jobs_total');
     const doomedStates = await Promise.all(doomed.map(async (id) => ((await (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()) as { state: string; attempts: number })));
 
-    const report = reportFault('worker-sigkill', {
+    const report = reportLedgerFault('worker-sigkill', {
       fault: 'ROLE=worker dispatcher SIGKILL while holding active jobs; a second worker started after the kill',
-      accepted: counts.accepted,
-      completed: counts.completed,
-      failed: counts.failed,
-      lost: counts.pending + counts.brokenAnswers,
+      counts,
       recoveryMs,
       details: { activeAtKill: doomed.length, stalledDetected: stalled, doomedStates: doomedStates.map(({ state, attempts }) => ({ state, attempts })), lockDurationMs: 2000, stalledIntervalMs: 1000 },
     });

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
+import type { LedgerCounts } from './job-ledger';
 
 /** Where every fault and fuzz run leaves its figures, one JSON file per run, for RELIABILITY.md. */
 export const RELIABILITY_DIR = join(WORKSPACE_ROOT, 'tmp', 'reliability');
@@ -32,4 +33,20 @@ export function recordReport(name: string, report: object): void {
 export function reportFault(name: string, report: FaultReport): FaultReport {
   recordReport(`fault-${name}`, report);
   return report;
+}
+
+/** A fault report whose counts come from a JobLedger; the one place that says what "lost" means for a ledger. */
+export function reportLedgerFault(
+  name: string,
+  report: Omit<FaultReport, 'accepted' | 'completed' | 'failed' | 'lost'> & { counts: LedgerCounts },
+): FaultReport {
+  const { counts, ...rest } = report;
+  return reportFault(name, {
+    ...rest,
+    accepted: counts.accepted,
+    completed: counts.completed,
+    failed: counts.failed,
+    // Neither completed nor failed when the bounded wait ran out, or an answer the client never got.
+    lost: counts.pending + counts.brokenAnswers,
+  });
 }
