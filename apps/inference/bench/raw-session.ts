@@ -1,5 +1,4 @@
-import * as ort from 'onnxruntime-node';
-import type { TensorMap } from '@ai/model-runtime';
+import type { RunnableSession, TensorMap } from '@ai/model-runtime';
 
 export interface RawResult {
   batchSize: number;
@@ -9,7 +8,7 @@ export interface RawResult {
 }
 
 /** Back-to-back `session.run` at one batch size for about `seconds` (at least `minRuns`), after one warm-up run. */
-export async function measureRaw(session: ort.InferenceSession, feeds: (rows: number) => TensorMap, batchSize: number, seconds: number, minRuns = 5): Promise<RawResult> {
+export async function measureRaw(session: RunnableSession, feeds: (rows: number) => TensorMap, batchSize: number, seconds: number, minRuns = 5): Promise<RawResult> {
   const input = feeds(batchSize);
   await session.run(input);
   const started = performance.now();

@@ -16,6 +16,7 @@ export const InferenceEnv = z.object({
   MODEL_PATH: z.string().min(1).optional().describe('A version folder (config.json + model file); overrides name and version.'),
   ORT_PROVIDERS: z.enum(['auto', 'cpu', 'cuda']).default('auto').describe('auto tries CUDA and falls back to CPU; cpu or cuda forces one.'),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).max(256).default(0).describe('onnxruntime intra-op threads; 0 = one per core.'),
+  ORT_ALLOW_SPINNING: boolean.default(false).describe('Let idle onnxruntime threads busy-wait for work (lower latency on an otherwise idle machine, but they take cores from HTTP handling and image decoding).'),
   MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(4096).default(8).describe('Dynamic batching: most requests per session.run; 1 turns batching off.'),
   MAX_BATCH_DELAY_MS: z.coerce.number().min(0).max(1000).default(2).describe('Dynamic batching: longest wait for a batch to fill, ms.'),
   ENABLE_LOAD_ENDPOINT: boolean.default(false).describe('Mount GET /load?duration=N (CPU burn for autoscaling demos).'),

@@ -1,27 +1,35 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMobileNetV2Graph } from '@ai/onnx-builder';
+import { buildMobileNetV2Graph, buildResNet50Graph } from '@ai/onnx-builder';
 
-export const IMAGENET_BENCH_MODEL = 'mobilenetv2-bench';
+/** The ImageNet-shaped architectures the bench and tests can drop into a repository. */
+export const IMAGENET_BENCH_MODELS = {
+  'mobilenetv2-bench': { title: 'MobileNetV2', build: (seed: number) => buildMobileNetV2Graph({ seed }) },
+  'resnet50-bench': { title: 'ResNet-50', build: (seed: number) => buildResNet50Graph({ seed }) },
+} as const;
+export type ImageNetBenchModel = keyof typeof IMAGENET_BENCH_MODELS;
+
+export const IMAGENET_BENCH_MODEL: ImageNetBenchModel = 'mobilenetv2-bench';
 
 /**
- * Drops an ImageNet-shaped classifier into `repository` as a user would drop in a model-zoo MobileNetV2: the
- * model file plus a config (224×224 RGB, ImageNet mean/std, NCHW). The weights are seeded random, so it is marked
- * benchmarkOnly and its labels are placeholders. Reuses an existing folder. Returns the version folder.
+ * Drops an ImageNet-shaped classifier into `repository` as a user would drop in a model-zoo MobileNetV2 or
+ * ResNet-50: the model file plus a config (224×224 RGB, ImageNet mean/std, NCHW). The weights are seeded random, so
+ * it is marked benchmarkOnly and its labels are placeholders. Reuses an existing folder. Returns the version folder.
  */
-export function writeImageNetBenchModel(repository: string, seed = 1): string {
-  const dir = join(repository, IMAGENET_BENCH_MODEL, '1');
+export function writeImageNetBenchModel(repository: string, seed = 1, name: ImageNetBenchModel = IMAGENET_BENCH_MODEL): string {
+  const dir = join(repository, name, '1');
   if (existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'config.json'))) return dir;
+  const { title, build } = IMAGENET_BENCH_MODELS[name];
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.onnx'), buildMobileNetV2Graph({ seed }).serialize());
+  writeFileSync(join(dir, 'model.onnx'), build(seed).serialize());
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify(
       {
-        name: IMAGENET_BENCH_MODEL,
+        name,
         version: '1',
         task: 'image-classification',
-        description: `Benchmark model: MobileNetV2-shaped graph with random weights (seed ${seed}). Not a classifier.`,
+        description: `Benchmark model: ${title}-shaped graph with random weights (seed ${seed}). Not a classifier.`,
         inputs: [{ name: 'input', dtype: 'float32', shape: [-1, 3, 224, 224] }],
         outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, 1000] }],
         labels: Array.from({ length: 1000 }, (_, i) => `class-${i}`),

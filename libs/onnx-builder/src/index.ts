@@ -3,3 +3,4 @@ export * from './lib/tensor-data';
 export * from './lib/onnx-graph-builder';
 export * from './lib/seeded-random';
 export * from './lib/mobilenet-v2';
+export * from './lib/resnet-50';

@@ -26,11 +26,12 @@ export function imageTensorSize(pre: ImagePreprocessing): number {
  */
 export function createImagePreprocessor(pre: ImagePreprocessing, options: ImagePreprocessorOptions): ImagePreprocessor {
   const { width, height, channels } = pre;
-  const mean = Array.from({ length: channels }, (_, c) => pre.mean[c] ?? pre.mean[0]);
-  const std = Array.from({ length: channels }, (_, c) => pre.std[c] ?? pre.std[0]);
+  const toValue = channelLookupTables(pre);
 
   return async (image) => {
-    const metadata = await sharp(image, { limitInputPixels: false }).metadata().catch((error: unknown) => {
+    // One sharp instance reads the header for the checks below and then decodes: the input is parsed once.
+    const decoder = sharp(image, { limitInputPixels: false, failOn: 'error' });
+    const metadata = await decoder.metadata().catch((error: unknown) => {
       throw new BadInputError(`image: not a decodable image (${firstLine(error)})`, 'image', 'invalid_image');
     });
     if (!metadata.format || !ACCEPTED_FORMATS.has(metadata.format)) {
@@ -45,8 +46,12 @@ export function createImagePreprocessor(pre: ImagePreprocessing, options: ImageP
       );
     }
 
-    let pipeline = sharp(image, { limitInputPixels: options.maxInputPixels, failOn: 'error' }).rotate().flatten();
-    pipeline = pipeline.resize(width, height, { fit: pre.resize, background: { r: 0, g: 0, b: 0 } });
+    // Orientation and alpha are handled only when the image has them: each is a full extra pass over the pixels.
+    let pipeline = metadata.orientation && metadata.orientation > 1 ? decoder.rotate() : decoder;
+    if (metadata.hasAlpha) pipeline = pipeline.flatten();
+    if (metadata.width !== width || metadata.height !== height) {
+      pipeline = pipeline.resize(width, height, { fit: pre.resize, background: { r: 0, g: 0, b: 0 } });
+    }
     pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline
       .raw()
@@ -54,19 +59,38 @@ export function createImagePreprocessor(pre: ImagePreprocessing, options: ImageP
       .catch((error: unknown) => {
         throw new BadInputError(`image: cannot decode (${firstLine(error)})`, 'image', 'invalid_image');
       });
-
-    // libvips may keep extra bands (e.g. 3 identical ones after grayscale); take the first `channels`.
-    const stride = info.channels;
-    const out = new Float32Array(channels * height * width);
-    const plane = height * width;
-    for (let p = 0; p < plane; p += 1) {
-      for (let c = 0; c < channels; c += 1) {
-        let v = data[p * stride + c];
-        if (pre.invert) v = 255 - v;
-        const value = (v / pre.scale - mean[c]) / std[c];
-        out[pre.layout === 'NCHW' ? c * plane + p : p * channels + c] = value;
-      }
-    }
-    return out;
+    return toTensorRow(data, info.channels, pre, toValue);
   };
+}
+
+/**
+ * For each channel, the model input value of every byte value 0..255: inversion, scaling and mean/std folded into
+ * one table, so converting a pixel is a lookup rather than arithmetic per element.
+ */
+function channelLookupTables(pre: ImagePreprocessing): Float32Array[] {
+  return Array.from({ length: pre.channels }, (_, c) => {
+    const mean = pre.mean[c] ?? pre.mean[0];
+    const std = pre.std[c] ?? pre.std[0];
+    const table = new Float32Array(256);
+    for (let v = 0; v < 256; v += 1) table[v] = ((pre.invert ? 255 - v : v) / pre.scale - mean) / std;
+    return table;
+  });
+}
+
+/** Interleaved bytes (`stride` bands per pixel) → one row in the model's layout. */
+function toTensorRow(data: Buffer, stride: number, pre: ImagePreprocessing, toValue: Float32Array[]): Float32Array {
+  const { channels } = pre;
+  const plane = pre.height * pre.width;
+  const out = new Float32Array(channels * plane);
+  // libvips may keep extra bands (e.g. 3 identical ones after grayscale); only the first `channels` are read.
+  for (let c = 0; c < channels; c += 1) {
+    const table = toValue[c];
+    if (pre.layout === 'NCHW') {
+      const base = c * plane;
+      for (let p = 0, i = c; p < plane; p += 1, i += stride) out[base + p] = table[data[i]];
+    } else {
+      for (let p = 0, i = c, o = c; p < plane; p += 1, i += stride, o += channels) out[o] = table[data[i]];
+    }
+  }
+  return out;
 }

@@ -3,13 +3,18 @@ import type { ModelConfig, TensorSpec } from '@ai/contracts';
 import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
 import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
-import { createInferenceSession, type ExecutionProvider, type ProviderPreference } from './session-factory';
+import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
+import type { RunnableSession } from './worker-session';
 
 export interface LoadModelOptions extends ModelLocation {
   /** Default `auto` (CUDA when it loads, CPU otherwise). */
   providers?: ProviderPreference;
   /** onnxruntime intra-op threads; unset lets onnxruntime choose. */
   intraOpThreads?: number;
+  /** Whether idle intra-op threads busy-wait (onnxruntime's default); default false, see {@link SessionOptions}. */
+  allowSpinning?: boolean;
+  /** Where session.run executes; default `worker`, see {@link SessionOptions}. */
+  thread?: SessionOptions['thread'];
   /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
   maxBatchSize?: number;
   /** Dynamic batching: longest wait for a batch to fill. Default 2 ms. */
@@ -24,7 +29,7 @@ export interface LoadModelOptions extends ModelLocation {
 export interface LoadedModel {
   version: ModelVersion;
   config: ModelConfig;
-  session: ort.InferenceSession;
+  session: RunnableSession;
   provider: ExecutionProvider;
   fallbackReason?: string;
   /** Time to open the session and run the warm-up, in seconds. */
@@ -65,6 +70,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     modelFile: version.modelFile,
     providers: options.providers,
     intraOpThreads: options.intraOpThreads,
+    allowSpinning: options.allowSpinning,
+    thread: options.thread,
     onFallback: options.onFallback,
   });
   const { session } = opened;

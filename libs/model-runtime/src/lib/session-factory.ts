@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { firstLine } from './error-message';
 import { SessionLoadError } from './session-load-error';
+import { WorkerSession, type RunnableSession } from './worker-session';
 
 /** `auto` tries CUDA and falls back to CPU; `cpu` and `cuda` force one (a forced CUDA that fails is an error). */
 export type ProviderPreference = 'auto' | 'cpu' | 'cuda';
@@ -12,24 +13,38 @@ export interface SessionOptions {
   providers?: ProviderPreference;
   /** onnxruntime intra-op threads; 0 or unset lets onnxruntime choose (one per core). */
   intraOpThreads?: number;
+  /**
+   * Whether idle intra-op threads busy-wait for the next operator (onnxruntime's default). Default false: a serving
+   * process shares its cores with HTTP handling and image decoding, and spinning threads take those cores away.
+   */
+  allowSpinning?: boolean;
+  /**
+   * Where `session.run` executes. `worker` (default): on a worker thread of its own, so the event loop keeps serving
+   * while the model runs (onnxruntime-node runs synchronously on the calling thread). `main`: on the calling thread,
+   * for callers whose runs are too short to pay for a thread hop.
+   */
+  thread?: 'worker' | 'main';
   /** Told why CUDA was skipped when `auto` falls back to CPU. */
   onFallback?: (reason: string) => void;
 }
 
 export interface LoadedSession {
-  session: ort.InferenceSession;
+  session: RunnableSession;
   /** The provider the session runs on. */
   provider: ExecutionProvider;
   /** Why CUDA is not in use when `auto` was asked for and fell back; undefined otherwise. */
   fallbackReason?: string;
 }
 
-async function create(modelFile: string, providers: ExecutionProvider[], intraOpThreads?: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelFile, {
+async function create(options: SessionOptions, providers: ExecutionProvider[]): Promise<RunnableSession> {
+  const { modelFile, intraOpThreads, allowSpinning = false, thread = 'worker' } = options;
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: providers,
     graphOptimizationLevel: 'all',
     ...(intraOpThreads && intraOpThreads > 0 && { intraOpNumThreads: intraOpThreads }),
-  });
+    extra: { session: { intra_op: { allow_spinning: allowSpinning ? '1' : '0' } } },
+  };
+  return thread === 'worker' ? WorkerSession.open(modelFile, sessionOptions) : ort.InferenceSession.create(modelFile, sessionOptions);
 }
 
 /**
@@ -42,7 +57,7 @@ export async function createInferenceSession(options: SessionOptions): Promise<L
   if (preference === 'cpu') return { session: await createOrExplain(options, ['cpu']), provider: 'cpu' };
   if (preference === 'cuda') return { session: await createOrExplain(options, ['cuda']), provider: 'cuda' };
   try {
-    return { session: await create(options.modelFile, ['cuda', 'cpu'], options.intraOpThreads), provider: 'cuda' };
+    return { session: await create(options, ['cuda', 'cpu']), provider: 'cuda' };
   } catch (error) {
     const reason = `CUDA execution provider unavailable (${firstLine(error)}); using CPU`;
     options.onFallback?.(reason);
@@ -50,9 +65,9 @@ export async function createInferenceSession(options: SessionOptions): Promise<L
   }
 }
 
-async function createOrExplain(options: SessionOptions, providers: ExecutionProvider[]): Promise<ort.InferenceSession> {
+async function createOrExplain(options: SessionOptions, providers: ExecutionProvider[]): Promise<RunnableSession> {
   try {
-    return await create(options.modelFile, providers, options.intraOpThreads);
+    return await create(options, providers);
   } catch (error) {
     throw new SessionLoadError(`cannot open ${options.modelFile} on execution provider ${providers.join(',')}: ${firstLine(error)}`, { cause: error });
   }

@@ -11,7 +11,7 @@ export const DEFAULT_MAX_TOTAL_TOKENS = 256;
 
 export interface TextGeneratorOptions {
   /** An open session on a model with `input_ids` int64 [batch, seq] in and logits [batch, seq, vocab] out. */
-  session: InferenceSession;
+  session: Pick<InferenceSession, 'inputNames' | 'run'>;
   config: ModelConfig;
   /** The model's version folder (the tokenizer files are read from it). */
   versionDir: string;

@@ -1,0 +1,147 @@
+import { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { TensorMap } from './dynamic-batcher';
+
+/** What the serving code needs of a session, whichever thread it runs on. `ort.InferenceSession` satisfies it. */
+export interface RunnableSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: TensorMap): Promise<TensorMap>;
+  release(): Promise<void>;
+}
+
+interface WireTensor {
+  type: ort.Tensor.Type;
+  data: ort.Tensor.DataType;
+  dims: readonly number[];
+}
+type WireTensors = Record<string, WireTensor>;
+
+type WorkerReply =
+  | { kind: 'ready'; inputNames: string[]; outputNames: string[] }
+  | { kind: 'open-failed'; message: string }
+  | { kind: 'result'; id: number; outputs: WireTensors }
+  | { kind: 'run-failed'; id: number; message: string };
+
+/**
+ * The worker's whole program. It is plain CommonJS kept in a string (run with `eval: true`) so that it works
+ * unchanged from TypeScript sources, from tests and from the bundled `dist/apps/<app>/main.js`, with no extra file
+ * to ship; `onnxruntime-node` is loaded from the path the main thread resolved.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+const toWire = (outputs) => {
+  const wire = {};
+  const transfer = [];
+  for (const [name, t] of Object.entries(outputs)) {
+    const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
+    const data = whole ? t.data : t.data.slice();
+    wire[name] = { type: t.type, data, dims: t.dims };
+    transfer.push(data.buffer);
+  }
+  return { wire, transfer };
+};
+ort.InferenceSession.create(workerData.modelFile, workerData.options).then(
+  (session) => {
+    parentPort.on('message', async (message) => {
+      if (message.kind === 'release') {
+        await session.release().catch(() => undefined);
+        process.exit(0);
+      }
+      try {
+        const feeds = {};
+        for (const [name, t] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+        const { wire, transfer } = toWire(await session.run(feeds));
+        parentPort.postMessage({ kind: 'result', id: message.id, outputs: wire }, transfer);
+      } catch (error) {
+        parentPort.postMessage({ kind: 'run-failed', id: message.id, message: String(error && error.message || error) });
+      }
+    });
+    parentPort.postMessage({ kind: 'ready', inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
+  },
+  (error) => parentPort.postMessage({ kind: 'open-failed', message: String(error && error.message || error) }),
+);
+`;
+
+function toWire(feeds: TensorMap): WireTensors {
+  return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { type: t.type, data: t.data, dims: t.dims }]));
+}
+
+function fromWire(wire: WireTensors): TensorMap {
+  return Object.fromEntries(
+    Object.entries(wire).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as ort.Tensor.DataTypeMap[ort.Tensor.Type], t.dims)]),
+  );
+}
+
+/**
+ * An onnxruntime session that lives on its own worker thread. onnxruntime-node runs `session.run` synchronously on
+ * the calling thread, so a session on the main thread stops the event loop for the whole run: no request is parsed,
+ * no image decode is started or finished, no health probe is answered meanwhile. Here the main thread only copies
+ * the inputs over and gets the outputs back (transferred, not copied), and keeps serving while the model runs.
+ */
+export class WorkerSession implements RunnableSession {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (outputs: TensorMap) => void; reject: (error: Error) => void }>();
+  private exitError: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly inputNames: readonly string[],
+    readonly outputNames: readonly string[],
+  ) {
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind !== 'result' && reply.kind !== 'run-failed') return;
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.kind === 'result') waiter?.resolve(fromWire(reply.outputs));
+      else waiter?.reject(new Error(reply.message));
+    });
+    const fail = (error: Error) => {
+      this.exitError ??= error;
+      for (const waiter of this.pending.values()) waiter.reject(this.exitError);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(new Error(`session worker failed: ${error.message}`)));
+    worker.on('exit', (code) => fail(new Error(`session worker exited (code ${code})`)));
+  }
+
+  /** Starts a worker and opens `modelFile` there with `options`; rejects with onnxruntime's message if it cannot. */
+  static open(modelFile: string, options: ort.InferenceSession.SessionOptions): Promise<WorkerSession> {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ortPath: require.resolve('onnxruntime-node'), modelFile, options },
+    });
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`session worker exited (code ${code}) before opening ${modelFile}`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (reply: WorkerReply) => {
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        if (reply.kind === 'ready') {
+          resolve(new WorkerSession(worker, reply.inputNames, reply.outputNames));
+        } else {
+          void worker.terminate();
+          reject(new Error(reply.kind === 'open-failed' ? reply.message : `unexpected first message from the session worker: ${reply.kind}`));
+        }
+      });
+    });
+  }
+
+  run(feeds: TensorMap): Promise<TensorMap> {
+    if (this.exitError) return Promise.reject(this.exitError);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ kind: 'run', id, feeds: toWire(feeds) });
+    });
+  }
+
+  async release(): Promise<void> {
+    if (this.exitError) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ kind: 'release' });
+    await exited;
+  }
+}
