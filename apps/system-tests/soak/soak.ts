@@ -1,7 +1,9 @@
 /**
  * Soak run: the embedded stack (Redis with AOF, inference, dispatcher) under a sustained workload, every
- * process's RSS sampled each 10 s. Reports start and end RSS per process, error rate, and p99 per minute
- * (its spread says whether latency is stable). Not part of the test suite: it runs for the workload's length.
+ * process's RSS sampled each 10 s and its V8 heap in use (from /metrics) each 2 s. Reports start and end RSS per
+ * process, the heap floor per minute (the lowest heap in use, i.e. what survives garbage collection: a leak makes it
+ * climb, a heap merely growing to its working size does not), error rate, and p99 per minute (its spread says whether
+ * latency is stable). Not part of the test suite: it runs for the workload's length.
  *
  *   npx nx run system-tests:soak                          # workloads/sustained.txt: 30 jobs/s for 10 min
  *   SOAK_WORKLOAD=workloads/smoke.txt npx nx run system-tests:soak
@@ -20,6 +22,18 @@ import { digitItem } from '../src/support/work-items';
 
 const WORKLOAD = process.env.SOAK_WORKLOAD ?? 'workloads/sustained.txt';
 const SAMPLE_EVERY_MS = 10_000;
+const HEAP_SAMPLE_EVERY_MS = 2_000;
+
+/** `nodejs_heap_size_used_bytes` from a service's /metrics, in MB; undefined when it cannot be read. */
+async function heapUsedMb(url: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text);
+    return match ? Number(match[1]) / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 /** Results later than this after the workload ends count as errors (lost or stuck). */
 const DRAIN_GRACE_MS = 60_000;
 
@@ -42,11 +56,23 @@ async function main(): Promise<void> {
       if (s) (rss[`${name} (${pid})`] ??= []).push({ at: s.at, mb: megabytes(s.rssBytes) });
     }
   };
+  const heapFloor: Record<string, number[]> = {};
+  let started = Date.now();
+  const sampleHeap = async () => {
+    const minute = Math.floor((Date.now() - started) / 60_000);
+    for (const { name, pid, url } of stack.processes()) {
+      const mb = await heapUsedMb(url);
+      if (mb === undefined) continue;
+      const floors = (heapFloor[`${name} (${pid})`] ??= []);
+      floors[minute] = Math.min(floors[minute] ?? Infinity, mb);
+    }
+  };
   try {
     const item = await digitItem({ callbackUrl: stack.receiver.url });
-    const started = Date.now();
+    started = Date.now();
     sample();
     const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+    const heapSampler = setInterval(() => void sampleHeap(), HEAP_SAMPLE_EVERY_MS);
     const inFlight = new Set<Promise<void>>();
     for (const [second, rate] of rates.entries()) {
       for (let i = 0; i < rate; i += 1) {
@@ -72,6 +98,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + DRAIN_GRACE_MS;
     while (stack.receiver.jobIds().size < sentAt.size && Date.now() < deadline) await sleep(500);
     clearInterval(sampler);
+    clearInterval(heapSampler);
     sample();
 
     for (const callback of stack.receiver.received) {
@@ -111,6 +138,7 @@ async function main(): Promise<void> {
           },
         ]),
       ),
+      heapFloorMbPerMinute: Object.fromEntries(Object.entries(heapFloor).map(([name, floors]) => [name, floors.map((mb) => Math.round(mb * 10) / 10)])),
     });
     if (rejected + failed + missing > 0) process.exitCode = 1;
   } finally {

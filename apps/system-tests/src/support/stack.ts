@@ -125,10 +125,10 @@ export class Stack {
   }
 
   /** Every process of the stack that is still running (for RSS and CPU samples). */
-  processes(): { name: string; pid: number }[] {
+  processes(): { name: string; pid: number; url: string }[] {
     return [...this.inference, ...this.dispatchers, ...this.workers]
       .filter((service) => service.process.exitCode === null && service.process.signalCode === null)
-      .map((service) => ({ name: service.name, pid: service.process.pid ?? 0 }));
+      .map((service) => ({ name: service.name, pid: service.process.pid ?? 0, url: service.url }));
   }
 
   /** Stops everything (SIGKILL after a grace, so a hung process cannot hang the suite). */
