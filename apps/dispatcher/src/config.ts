@@ -62,6 +62,7 @@ export const DispatcherEnv = z.object({
   COMPLETED_RETENTION_COUNT: z.coerce.number().int().min(1).default(10_000).describe('...and at most this many per model.'),
   FAILED_RETENTION_SECONDS: z.coerce.number().int().min(1).default(7 * 86_400).describe('Failed jobs (the dead-letter set) stay this long...'),
   FAILED_RETENTION_COUNT: z.coerce.number().int().min(1).default(100_000).describe('...and at most this many per model.'),
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0).describe('On SIGTERM, keep serving this long with /ready false (so load balancers stop routing here) before closing.'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000).describe('On SIGTERM, how long active jobs and requests may take to finish.'),
 });
 export type DispatcherConfig = z.output<typeof DispatcherEnv>;

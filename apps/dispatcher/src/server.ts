@@ -3,7 +3,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type IORedis from 'ioredis';
 import { createLogger, createMetricsRegistry } from '@ai/observability';
 import { AppError, createHttpApp, listen } from '@ai/http-server';
-import { CallbackAllowlist, CallbackNotifier, createProducerConnection, JobWaiter, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
+import { CallbackAllowlist, CallbackNotifier, createProducerConnection, JobWaiter, jobStatusOf, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
 import type { DispatcherConfig } from './config';
 import type { ApiContext } from './api-context';
 import { createDispatcherMetrics } from './metrics';
@@ -108,7 +108,15 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
         if (outcome !== 'delivered') logger.warn('callback not delivered', { outcome, url, detail });
       },
     });
-    workers = startWorkers(config, { logger, metrics, counter: redis, notifier });
+    const waiter = api?.waiter;
+    workers = startWorkers(config, {
+      logger,
+      metrics,
+      counter: redis,
+      notifier,
+      // A synchronous /infer waiting in this process hears of its job at once, with the result in hand.
+      onFinished: waiter && ((model, job, outcome) => waiter.settle(model, String(job.id), outcome, jobStatusOf(job, outcome))),
+    });
   }
 
   const app = createHttpApp({ logger, registry, openapi: dispatcherOpenApi(), jsonLimitBytes: config.BODY_LIMIT_BYTES }, (routes: Express) => {
@@ -129,6 +137,8 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
     stop() {
       stopping ??= (async () => {
         draining = true;
+        // /ready answers 503 from here on; keep serving until the balancers have noticed, then close.
+        if (config.DRAIN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
         // Requests in flight (a sync /infer) may need the workers, so both wind down together.
         await Promise.all([server.close(config.SHUTDOWN_GRACE_MS), workers?.close()]);
         await apiParts?.waiter.close();

@@ -2,6 +2,9 @@ import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from '@ai/observability';
 import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, workerRedisOptions, type InferenceJob } from '@ai/queue';
+
+/** Told when a job of this process's workers completes or finally fails (a retry is not an end). */
+export type JobFinishedListener = (model: string, job: InferenceJob, outcome: 'completed' | 'failed') => void;
 import type { DispatcherConfig } from './config';
 import type { DispatcherMetrics } from './metrics';
 
@@ -11,8 +14,11 @@ export interface RunningWorkers {
 }
 
 /** One BullMQ worker per model, wired to metrics, logs and callbacks. */
-export function startWorkers(config: DispatcherConfig, deps: { logger: Logger; metrics: DispatcherMetrics; counter: IORedis; notifier: CallbackNotifier }): RunningWorkers {
-  const { logger, metrics, notifier } = deps;
+export function startWorkers(
+  config: DispatcherConfig,
+  deps: { logger: Logger; metrics: DispatcherMetrics; counter: IORedis; notifier: CallbackNotifier; onFinished?: JobFinishedListener },
+): RunningWorkers {
+  const { logger, metrics, notifier, onFinished } = deps;
   const connection = workerRedisOptions(config.REDIS_URL);
   const observe = (job: InferenceJob) => {
     const model = job.data.model;
@@ -37,11 +43,13 @@ export function startWorkers(config: DispatcherConfig, deps: { logger: Logger; m
           metrics.jobs.inc({ model, status: 'completed' });
           observe(job);
           if (job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'completed'));
+          onFinished?.(model, job, 'completed');
         },
         failed(job, error, final) {
           metrics.jobs.inc({ model, status: final ? 'failed' : 'retried' });
           logger.log(final ? 'warn' : 'info', final ? 'job failed' : 'job will be retried', { jobId: `${model}:${job.id}`, attempts: job.attemptsMade, error: error.message });
           if (final && job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
+          if (final) onFinished?.(model, job, 'failed');
         },
         stalled(jobId) {
           metrics.stalled.inc({ model });

@@ -95,10 +95,11 @@ async function main(): Promise<void> {
       if (second % 60 === 59) console.log(`soak: ${second + 1} s, ${sentAt.size} accepted, ${stack.receiver.received.length} callbacks`);
     }
     await Promise.all(inFlight);
+    // The heap floor covers the workload's minutes only: the drain after it is not a minute of steady load.
+    clearInterval(heapSampler);
     const deadline = Date.now() + DRAIN_GRACE_MS;
     while (stack.receiver.jobIds().size < sentAt.size && Date.now() < deadline) await sleep(500);
     clearInterval(sampler);
-    clearInterval(heapSampler);
     sample();
 
     for (const callback of stack.receiver.received) {

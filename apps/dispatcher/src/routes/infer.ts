@@ -30,16 +30,16 @@ export function mountInferRoutes(app: Express, ctx: ApiContext): void {
     // An idempotent duplicate may have finished before we started listening.
     if (accepted.duplicate) {
       const now = await ctx.queues.status(accepted.jobId);
-      if (now?.state === 'completed' || now?.state === 'failed') ctx.waiter.settle(model, queueJobId, now.state);
+      if (now?.state === 'completed' || now?.state === 'failed') ctx.waiter.settle(model, queueJobId, now.state, now);
     }
-    const outcome = await finished;
+    const { outcome, status: settled } = await finished;
     if (outcome === 'timeout') {
       res.status(504).json({
         error: { code: 'timeout', message: `not finished within ${ctx.config.SYNC_TIMEOUT_MS} ms; poll GET /jobs/${accepted.jobId}`, jobId: accepted.jobId },
       });
       return;
     }
-    const status = await ctx.queues.status(accepted.jobId);
+    const status = settled ?? (await ctx.queues.status(accepted.jobId));
     if (!status) throw AppError.unavailable('the job finished but could not be read back', 1);
     if (status.state === 'failed') {
       throw new AppError(502, 'inference_failed', status.failedReason ?? 'inference failed', { details: { jobId: accepted.jobId, attempts: status.attempts } });

@@ -1,7 +1,14 @@
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
+import type { JobStatus } from '@ai/contracts';
 import { DEFAULT_QUEUE_PREFIX } from './queue-naming';
 
 export type WaitOutcome = 'completed' | 'failed' | 'timeout';
+
+export interface WaitResult {
+  outcome: WaitOutcome;
+  /** The finished job, when whoever settled it had it at hand (a worker in this process); otherwise read it back. */
+  status?: JobStatus;
+}
 
 export interface JobWaiterOptions {
   models: readonly string[];
@@ -12,11 +19,13 @@ export interface JobWaiterOptions {
 
 /**
  * Waits for jobs to finish by listening to each queue's event stream (one XREAD per model for all
- * waiters) instead of polling each job. Listeners start lazily, on the first wait for a model.
+ * waiters) instead of polling each job. Listeners start lazily, on the first wait for a model. A worker in the
+ * same process settles its jobs directly, with their final status, which saves the event stream's round trip and
+ * the read-back of the result.
  */
 export class JobWaiter {
   private readonly events = new Map<string, Promise<QueueEvents>>();
-  private readonly waiting = new Map<string, Set<(outcome: WaitOutcome) => void>>();
+  private readonly waiting = new Map<string, Set<(result: WaitResult) => void>>();
   private closed = false;
 
   constructor(private readonly options: JobWaiterOptions) {}
@@ -26,26 +35,29 @@ export class JobWaiter {
    * before adding the job so no event can be missed; for jobs that may already be finished, check their
    * state after calling this.
    */
-  wait(model: string, queueJobId: string, timeoutMs: number): Promise<WaitOutcome> {
+  wait(model: string, queueJobId: string, timeoutMs: number): Promise<WaitResult> {
     const key = `${model}\n${queueJobId}`;
-    return new Promise<WaitOutcome>((resolve) => {
-      const done = (outcome: WaitOutcome) => {
+    return new Promise<WaitResult>((resolve) => {
+      const done = (result: WaitResult) => {
         clearTimeout(timer);
         const set = this.waiting.get(key);
         set?.delete(done);
         if (set?.size === 0) this.waiting.delete(key);
-        resolve(outcome);
+        resolve(result);
       };
-      const timer = setTimeout(() => done('timeout'), timeoutMs);
+      const timer = setTimeout(() => done({ outcome: 'timeout' }), timeoutMs);
       const set = this.waiting.get(key) ?? new Set();
       set.add(done);
       this.waiting.set(key, set);
     });
   }
 
-  /** Resolves the waiters of a job now (used when its state shows it finished before anyone listened). */
-  settle(model: string, queueJobId: string, outcome: WaitOutcome): void {
-    for (const done of [...(this.waiting.get(`${model}\n${queueJobId}`) ?? [])]) done(outcome);
+  /**
+   * Resolves the waiters of a job now: from the event stream, from a worker in this process (with the final
+   * `status`), or when its state shows it finished before anyone listened. Later calls for the same job do nothing.
+   */
+  settle(model: string, queueJobId: string, outcome: WaitOutcome, status?: JobStatus): void {
+    for (const done of [...(this.waiting.get(`${model}\n${queueJobId}`) ?? [])]) done({ outcome, status });
   }
 
   /** Starts (once) and waits for the event listener of `model`. */
@@ -60,7 +72,7 @@ export class JobWaiter {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const set of this.waiting.values()) for (const done of [...set]) done('timeout');
+    for (const set of this.waiting.values()) for (const done of [...set]) done({ outcome: 'timeout' });
     await Promise.all([...this.events.values()].map(async (events) => (await events.catch(() => undefined))?.close()));
   }
 
