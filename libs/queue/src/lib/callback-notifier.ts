@@ -1,5 +1,6 @@
 import type { JobCallback } from '@ai/contracts';
 import type { CallbackAllowlist } from './callback-allowlist';
+import { postJson } from './http-post';
 
 export interface CallbackNotifierOptions {
   allowlist: CallbackAllowlist;
@@ -47,15 +48,10 @@ export class CallbackNotifier {
     let detail = '';
     for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-request-id': body.jobId.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 128) },
-          body: payload,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.timeoutMs),
+        const response = await postJson(new URL(url), payload, this.timeoutMs, undefined, {
+          'x-request-id': body.jobId.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 128),
         });
-        await response.arrayBuffer().catch(() => undefined);
-        if (response.ok) {
+        if (response.status >= 200 && response.status < 300) {
           this.options.onOutcome?.('delivered', url);
           return true;
         }

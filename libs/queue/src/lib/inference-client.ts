@@ -1,8 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
 import { UnrecoverableError } from 'bullmq';
 import type { InferenceTimings } from '@ai/contracts';
 import type { InferenceTask } from './job-types';
+import { postJson, UpstreamTimeout, type RawAnswer } from './http-post';
 import { RetryableUpstreamError } from './upstream-error';
 
 /** The inference endpoint for each kind of input. */
@@ -27,55 +26,6 @@ export interface InferenceCallResult {
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
-
-/** One keep-alive pool per process: each call reuses a warm connection instead of opening one. */
-const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' }),
-  'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' }),
-};
-
-interface RawAnswer {
-  status: number;
-  text: string;
-}
-
-/**
- * POST over node:http with a keep-alive agent: a fraction of fetch's cost per call, which is most of what the
- * dispatcher adds to a fast model. Redirects are not followed (a 3xx is an answer like any other).
- */
-function postJson(url: URL, payload: string, timeoutMs: number, signal?: AbortSignal): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const req = (secure ? https : http).request(
-      url,
-      {
-        method: 'POST',
-        agent: AGENTS[secure ? 'https:' : 'http:'],
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-        signal,
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    // `timeout` is socket inactivity; a server that trickles bytes is bounded by the overall timer below.
-    const overall = setTimeout(() => req.destroy(new UpstreamTimeout(timeoutMs)), timeoutMs);
-    req.on('timeout', () => req.destroy(new UpstreamTimeout(timeoutMs)));
-    req.on('close', () => clearTimeout(overall));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-class UpstreamTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`timed out after ${timeoutMs} ms`);
-  }
-}
 
 /** Calls one model's inference service and classifies failures as retryable or unrecoverable. */
 export class InferenceClient {
