@@ -41,6 +41,7 @@ export function dispatcherOpenApi(): Record<string, unknown> {
         200: { description: 'Completed job', schema: JobStatus },
         400: error('Invalid body'),
         429: error('Backpressure or deadline admission'),
+        422: error('Inference refused the input (a 4xx upstream, e.g. not a decodable image); the job failed without retries'),
         502: error('The job failed for good'),
         504: { description: 'Not done in time; poll GET /jobs/{jobId}', schema: InferTimeout },
       },

@@ -55,4 +55,16 @@ async function sampleImage(): Promise<string> {
     expect(job.attempts).toBe(1);
     expect(job.failedReason).toMatch(/4\d\d/);
   });
+
+  it('a synchronous /infer answers the result, and 422 with the job id for an input inference refused', async () => {
+    const ok = await postJson(`${dispatcher.url}/infer`, { model: 'digits-cnn', image: await sampleImage(), topK: 2 });
+    expect(ok.status).toBe(200);
+    expect(ok.body.state).toBe('completed');
+    expect(ok.body.result.predictions).toHaveLength(2);
+    const refused = await postJson(`${dispatcher.url}/infer`, { model: 'digits-cnn', image: Buffer.from('not an image either').toString('base64') });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('input_rejected');
+    expect(refused.body.error.message).toMatch(/answered 400/);
+    expect(refused.body.error.details.jobId).toMatch(/^digits-cnn:/);
+  });
 });

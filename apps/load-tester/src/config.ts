@@ -16,6 +16,7 @@ export const LoadTesterEnv = z.object({
   REPORTS_DIR: z.string().min(1).default('reports').describe('Where reports/<timestamp>/ folders are written.'),
   COLLECT: z.enum(['callback', 'poll', 'sync']).default('callback').describe('How results are collected: callbacks to /storeLatency, polling GET /jobs/:id, or the synchronous POST /infer.'),
   ARRIVALS: z.enum(['uniform', 'poisson']).default('uniform').describe('How each second\'s requests are spread.'),
+  MAX_RUN_SECONDS: z.coerce.number().int().positive().max(7 * 86_400).default(3600).describe('Longest workload POST /runLoadTest accepts, seconds; with TIMEOUT_SECONDS it bounds how long /generateReport can wait.'),
   TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60).describe('Per-request limit from the intended send time; later results count as timed out.'),
   PROMETHEUS_URL: z.url().optional().describe('When set, replicas and CPU per deployment are sampled from this Prometheus during runs.'),
 });

@@ -15,6 +15,10 @@ export function loadTesterOpenApi(): Record<string, unknown> {
       responses: { 200: { description: 'stored', schema: StoredLatency }, 400: { description: 'invalid body', schema: ErrorBody } },
     },
     {
+      method: 'post', path: '/stopLoadTest', summary: 'Stop the run in progress: unsent requests end as not sent; POST /generateReport then reports what ran.',
+      responses: { 202: { description: 'stopping' }, 409: { description: 'no run in progress', schema: ErrorBody } },
+    },
+    {
       method: 'post', path: '/generateReport', summary: 'Wait for the current run to end and write its report (summary.json, report.html, PNGs).', request: GenerateReportRequest,
       responses: { 200: { description: 'the summary and the report folder' }, 400: { description: 'invalid body', schema: ErrorBody }, 409: { description: 'no run yet', schema: ErrorBody } },
     },

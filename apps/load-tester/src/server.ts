@@ -32,7 +32,7 @@ export interface StartOptions {
 
 /**
  * The load tester's HTTP server: the reference design's API (POST /runLoadTest, /storeLatency,
- * /generateReport) plus /health, /metrics and /docs. The CLI starts it too, on a free port, as the
+ * /generateReport), POST /stopLoadTest, plus /health, /metrics and /docs. The CLI starts it too, on a free port, as the
  * callback receiver of its own run.
  */
 export async function start(config: LoadTesterConfig, options: StartOptions = {}): Promise<RunningLoadTester> {
@@ -68,6 +68,9 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
       } catch (error) {
         if (error instanceof WorkloadParseError) throw AppError.badRequest(`workload: ${error.message}`, 'workload', { line: error.line, column: error.column });
         throw error;
+      }
+      if (rates.length > config.MAX_RUN_SECONDS) {
+        throw AppError.badRequest(`workload: ${rates.length} seconds is longer than MAX_RUN_SECONDS (${config.MAX_RUN_SECONDS})`, 'workload');
       }
       const model = body.model ?? config.MODEL_NAME;
       let bodies: ImageSet | PromptSet;
@@ -123,6 +126,14 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
       });
       current = { id, controller, done };
       res.status(202).json({ runId: id, scheduled: scheduledRequests(rates, body.maxImages), seconds: rates.length, reportDir: dir });
+    });
+
+    app.post('/stopLoadTest', (_req, res) => {
+      if (!current || !inProgress) throw new AppError(409, 'no_run_in_progress', 'no load test is running');
+      // Requests not yet sent end as "not sent"; those in flight still get their result or time out.
+      current.controller.abort();
+      logger.info('load test stopped on request', { runId: current.id });
+      res.status(202).json({ runId: current.id, stopping: true });
     });
 
     app.post('/generateReport', async (req, res) => {

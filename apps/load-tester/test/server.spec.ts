@@ -22,7 +22,7 @@ describe('load tester server mode', () => {
   beforeAll(async () => {
     dispatcher = await startFakeDispatcher();
     reports = mkdtempSync(join(tmpdir(), 'lt-server-'));
-    tester = await start(parseLoadTesterConfig({ PORT: '0', HOST: '127.0.0.1', TARGET_URL: dispatcher.url, REPORTS_DIR: reports, TIMEOUT_SECONDS: '5', IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images'), PROMPTS_FILE: join(WORKSPACE_ROOT, 'workloads/prompts.txt') }), { logger });
+    tester = await start(parseLoadTesterConfig({ PORT: '0', HOST: '127.0.0.1', TARGET_URL: dispatcher.url, REPORTS_DIR: reports, TIMEOUT_SECONDS: '5', MAX_RUN_SECONDS: '30', IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images'), PROMPTS_FILE: join(WORKSPACE_ROOT, 'workloads/prompts.txt') }), { logger });
   });
 
   afterAll(async () => {
@@ -88,6 +88,33 @@ describe('load tester server mode', () => {
     for (const file of ['summary.json', 'report.html', 'requests.csv', 'throughput.png', 'queue-depth.png']) expect(existsSync(join(reportDir, file))).toBe(true);
     expect(readFileSync(join(reportDir, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
     expect(tester.receiver.unmatched).toBe(0);
+    expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });
+  });
+
+  it('refuses a workload longer than MAX_RUN_SECONDS, naming the field', async () => {
+    const res = await post(`${tester.url}/runLoadTest`, { workload: Array.from({ length: 31 }, () => '1').join(',') });
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expect(body.error.field).toBe('workload');
+    expect(body.error.message).toContain('MAX_RUN_SECONDS (30)');
+  });
+
+  it('stops a run on request: what was not sent yet ends as not sent, and the report says so', async () => {
+    expect((await post(`${tester.url}/stopLoadTest`, {})).status).toBe(409);
+    const started = await post(`${tester.url}/runLoadTest`, { workload: '2,2,2,2,2,2,2,2,2,2' });
+    expect(started.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const stopped = await post(`${tester.url}/stopLoadTest`, {});
+    expect(stopped.status).toBe(202);
+    const stoppedAt = performance.now();
+    const res = await post(`${tester.url}/generateReport`, {});
+    expect(res.status).toBe(200);
+    // The report came long before the 10-second workload would have ended.
+    expect(performance.now() - stoppedAt).toBeLessThan(6_000);
+    const { summary } = await json(res);
+    expect(summary.counts.scheduled).toBe(20);
+    expect(summary.counts.notSent).toBeGreaterThanOrEqual(14);
+    expect(summary.counts.completed + summary.counts.failed + summary.counts.timedOut + summary.counts.notSent).toBe(20);
     expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });
   });
 

@@ -42,7 +42,11 @@ export function mountInferRoutes(app: Express, ctx: ApiContext): void {
     const status = settled ?? (await ctx.queues.status(accepted.jobId));
     if (!status) throw AppError.unavailable('the job finished but could not be read back', 1);
     if (status.state === 'failed') {
-      throw new AppError(502, 'inference_failed', status.failedReason ?? 'inference failed', { details: { jobId: accepted.jobId, attempts: status.attempts } });
+      const reason = status.failedReason ?? 'inference failed';
+      const details = { jobId: accepted.jobId, attempts: status.attempts };
+      // Inference refused the input itself (a 4xx): the request is at fault and retrying cannot help.
+      if (/ answered 4\d\d\b/.test(reason)) throw new AppError(422, 'input_rejected', reason, { details });
+      throw new AppError(502, 'inference_failed', reason, { details });
     }
     res.json(status);
   });

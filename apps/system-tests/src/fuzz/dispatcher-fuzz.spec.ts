@@ -10,7 +10,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 /**
  * The dispatcher's contract has two 5xx answers that are not crashes: 504 from the synchronous /infer when
  * the wait runs out (with the job id to poll), and 502 `inference_failed` when the job finally failed
- * upstream (e.g. a corrupt image the inference service refused).
+ * upstream for a server-side reason (an input the inference service refused is a 422, not a 5xx).
  */
 function contractual5xx(status: number, body: unknown): boolean {
   const error = (body as { error?: { code?: string; jobId?: string; details?: { jobId?: string } } })?.error;
