@@ -28,8 +28,11 @@ export class InferenceContext {
     return this.version.config.version;
   }
 
+  /** Set when the process can no longer serve (its session worker died): liveness fails so it gets restarted. */
+  failure: string | undefined;
+
   get ready(): boolean {
-    return this.loaded !== undefined && !this.draining;
+    return this.loaded !== undefined && !this.draining && this.failure === undefined;
   }
 
   get inFlight(): number {

@@ -1,6 +1,6 @@
 import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
-import { loadModel, resolveModelVersion, type LoadedModel } from '@ai/model-runtime';
+import { loadModel, resolveModelVersion, WorkerSession, type LoadedModel } from '@ai/model-runtime';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { badInputHandler } from './bad-input-handler';
 import type { InferenceConfig } from './config';
@@ -88,6 +88,12 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     registry.clear();
     if (!options.logger) logger.close();
     throw error;
+  }
+  if (model.session instanceof WorkerSession) {
+    model.session.onUnexpectedExit((error) => {
+      ctx.failure = error.message;
+      logger.error('the model session worker died; liveness now fails so the process is restarted', { error: error.message });
+    });
   }
   metrics.loadSeconds.set(model.loadSeconds);
   metrics.provider(model.provider);

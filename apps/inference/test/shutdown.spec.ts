@@ -1,4 +1,6 @@
+import type { Worker } from 'node:worker_threads';
 import { startNodeService } from '@ai/local-stack';
+import { WorkerSession } from '@ai/model-runtime';
 import { readJson, sampleImages, startInference } from './inference-test-kit';
 
 describe('graceful shutdown', () => {
@@ -42,5 +44,26 @@ describe('draining', () => {
     expect(infer.status).toBe(200);
     await stopped;
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('a dead model session', () => {
+  it('fails liveness and readiness, so the orchestrator restarts the process, and requests get an error, not a hang', async () => {
+    const service = await startInference({ MODEL_NAME: 'digits-cnn' });
+    try {
+      expect(service.model.session).toBeInstanceOf(WorkerSession);
+      // What a crash of the session's thread looks like from the outside.
+      await (service.model.session as unknown as { worker: Worker }).worker.terminate();
+      const healthz = await fetch(`${service.url}/healthz`);
+      expect(healthz.status).toBe(503);
+      expect(await readJson(healthz)).toEqual({ status: 'failed', reason: expect.stringMatching(/session worker exited/) });
+      expect((await fetch(`${service.url}/readyz`)).status).toBe(503);
+      const image = sampleImages()[0];
+      const infer = await fetch(`${service.url}/infer`, { method: 'POST', headers: { 'content-type': image.contentType }, body: image.bytes });
+      expect(infer.status).toBe(500);
+      expect(JSON.stringify(await readJson(infer))).not.toMatch(/at .*\.ts:/);
+    } finally {
+      await service.stop();
+    }
   });
 });

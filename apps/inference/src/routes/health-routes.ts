@@ -5,7 +5,13 @@ import type { InferenceContext } from '../inference-context';
 import type { RouteModule } from './route-module';
 
 const healthRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/healthz', summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'alive', schema: Liveness } } },
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: fails only when the process can no longer serve (its model session died)',
+    tags: ['health'],
+    responses: { 200: { description: 'alive', schema: Liveness }, 503: { description: 'failed; restart the process', schema: Liveness } },
+  },
   {
     method: 'get',
     path: '/readyz',
@@ -31,7 +37,8 @@ function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
   };
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    if (ctx.failure) res.status(503).json({ status: 'failed', reason: ctx.failure });
+    else res.json({ status: 'ok' });
   });
 
   app.get('/readyz', (_req, res) => {
@@ -40,6 +47,7 @@ function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
       checks: {
         model: ctx.ready || ctx.draining ? { ok: true } : { ok: false, message: 'loading and warming up the model' },
         accepting: ctx.draining ? { ok: false, message: 'draining before shutdown' } : { ok: true },
+        ...(ctx.failure && { session: { ok: false, message: ctx.failure } }),
       },
     };
     res.status(body.ready ? 200 : 503).json(body);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const Liveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });
+export const Liveness = z
+  .object({ status: z.enum(['ok', 'failed']), reason: z.string().optional().describe('Why the process can no longer serve (then the probe answers 503).') })
+  .meta({ id: 'Liveness' });
 
 export const Readiness = z
   .object({

@@ -1,5 +1,6 @@
 import { buildMobileNetV2Graph } from '@ai/onnx-builder';
 import { writeFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createTempRepository, type TempRepository } from '../../test/fixture-models';
@@ -73,5 +74,20 @@ describe('WorkerSession', () => {
     const worker = await WorkerSession.open(digitsFile, {});
     await worker.release();
     await expect(worker.run({ [worker.inputNames[0]]: digitsInput(1) })).rejects.toThrow(/session worker exited/);
+  });
+
+  it('tells its listeners once when the worker dies unexpectedly, and not when released', async () => {
+    const dying = await WorkerSession.open(digitsFile, {});
+    const deaths: string[] = [];
+    dying.onUnexpectedExit((error) => deaths.push(error.message));
+    await (dying as unknown as { worker: Worker }).worker.terminate();
+    expect(deaths).toEqual([expect.stringMatching(/session worker exited/)]);
+    await expect(dying.run({ [dying.inputNames[0]]: digitsInput(1) })).rejects.toThrow(/session worker exited/);
+
+    const released = await WorkerSession.open(digitsFile, {});
+    const none: string[] = [];
+    released.onUnexpectedExit((error) => none.push(error.message));
+    await released.release();
+    expect(none).toEqual([]);
   });
 });

@@ -84,6 +84,8 @@ export class WorkerSession implements RunnableSession {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (outputs: TensorMap) => void; reject: (error: Error) => void }>();
   private exitError: Error | undefined;
+  private released = false;
+  private readonly exitListeners: ((error: Error) => void)[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -98,9 +100,11 @@ export class WorkerSession implements RunnableSession {
       else waiter?.reject(new Error(reply.message));
     });
     const fail = (error: Error) => {
+      const first = this.exitError === undefined;
       this.exitError ??= error;
       for (const waiter of this.pending.values()) waiter.reject(this.exitError);
       this.pending.clear();
+      if (first && !this.released) for (const listener of this.exitListeners) listener(this.exitError);
     };
     worker.on('error', (error) => fail(new Error(`session worker failed: ${error.message}`)));
     worker.on('exit', (code) => fail(new Error(`session worker exited (code ${code})`)));
@@ -129,6 +133,11 @@ export class WorkerSession implements RunnableSession {
     });
   }
 
+  /** Told once if the worker dies without being released: every later run fails, so the process cannot serve. */
+  onUnexpectedExit(listener: (error: Error) => void): void {
+    this.exitListeners.push(listener);
+  }
+
   run(feeds: TensorMap): Promise<TensorMap> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextId++;
@@ -139,6 +148,7 @@ export class WorkerSession implements RunnableSession {
   }
 
   async release(): Promise<void> {
+    this.released = true;
     if (this.exitError) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ kind: 'release' });
