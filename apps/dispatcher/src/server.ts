@@ -115,7 +115,12 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
       counter: redis,
       notifier,
       // A synchronous /infer waiting in this process hears of its job at once, with the result in hand.
-      onFinished: waiter && ((model, job, outcome) => waiter.settle(model, String(job.id), outcome, jobStatusOf(job, outcome))),
+      onFinished:
+        waiter &&
+        ((model, job, outcome) => {
+          const id = String(job.id);
+          if (waiter.waitsFor(model, id)) waiter.settle(model, id, outcome, jobStatusOf(job, outcome));
+        }),
     });
   }
 

@@ -2,11 +2,11 @@ import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from '@ai/observability';
 import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, workerRedisOptions, type InferenceJob } from '@ai/queue';
+import type { DispatcherConfig } from './config';
+import type { DispatcherMetrics } from './metrics';
 
 /** Told when a job of this process's workers completes or finally fails (a retry is not an end). */
 export type JobFinishedListener = (model: string, job: InferenceJob, outcome: 'completed' | 'failed') => void;
-import type { DispatcherConfig } from './config';
-import type { DispatcherMetrics } from './metrics';
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then delivers pending callbacks and closes connections. */

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
 import { parseWorkload } from '@ai/workload';
 import { recordReport } from '../src/support/fault-report';
+import { metricValue } from '../src/support/metrics-reader';
 import { megabytes, sampleProcess } from '../src/support/process-stats';
 import { sleep } from '../src/support/load-driver';
 import { Stack } from '../src/support/stack';
@@ -23,19 +24,14 @@ import { digitItem } from '../src/support/work-items';
 const WORKLOAD = process.env.SOAK_WORKLOAD ?? 'workloads/sustained.txt';
 const SAMPLE_EVERY_MS = 10_000;
 const HEAP_SAMPLE_EVERY_MS = 2_000;
+/** Results later than this after the workload ends count as errors (lost or stuck). */
+const DRAIN_GRACE_MS = 60_000;
 
 /** `nodejs_heap_size_used_bytes` from a service's /metrics, in MB; undefined when it cannot be read. */
 async function heapUsedMb(url: string): Promise<number | undefined> {
-  try {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text);
-    return match ? Number(match[1]) / 1e6 : undefined;
-  } catch {
-    return undefined;
-  }
+  const bytes = await metricValue(url, 'nodejs_heap_size_used_bytes').catch(() => 0);
+  return bytes > 0 ? bytes / 1e6 : undefined;
 }
-/** Results later than this after the workload ends count as errors (lost or stuck). */
-const DRAIN_GRACE_MS = 60_000;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

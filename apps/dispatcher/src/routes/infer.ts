@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { EnqueueItem } from '@ai/contracts';
 import { AppError, parseOrThrow } from '@ai/http-server';
-import { parsePublicJobId } from '@ai/queue';
+import { inputRejectedUpstream, parsePublicJobId } from '@ai/queue';
 import type { ApiContext } from '../api-context';
 import { acceptJobs } from '../accept-jobs';
 
@@ -44,8 +44,7 @@ export function mountInferRoutes(app: Express, ctx: ApiContext): void {
     if (status.state === 'failed') {
       const reason = status.failedReason ?? 'inference failed';
       const details = { jobId: accepted.jobId, attempts: status.attempts };
-      // Inference refused the input itself (a 4xx): the request is at fault and retrying cannot help.
-      if (/ answered 4\d\d\b/.test(reason)) throw new AppError(422, 'input_rejected', reason, { details });
+      if (inputRejectedUpstream(reason)) throw new AppError(422, 'input_rejected', reason, { details });
       throw new AppError(502, 'inference_failed', reason, { details });
     }
     res.json(status);

@@ -51,7 +51,7 @@ export class CallbackNotifier {
         const response = await postJson(new URL(url), payload, this.timeoutMs, undefined, {
           'x-request-id': body.jobId.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 128),
         });
-        if (response.status >= 200 && response.status < 300) {
+        if (response.ok) {
           this.options.onOutcome?.('delivered', url);
           return true;
         }

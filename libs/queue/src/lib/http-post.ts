@@ -9,6 +9,8 @@ const AGENTS = {
 
 export interface RawAnswer {
   status: number;
+  /** A 2xx status. */
+  ok: boolean;
   text: string;
 }
 
@@ -27,19 +29,20 @@ export function postJson(url: URL, payload: string, timeoutMs: number, signal?: 
         agent: AGENTS[secure ? 'https:' : 'http:'],
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers },
         signal,
-        timeout: timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', reject);
       },
     );
-    // `timeout` is socket inactivity; a server that trickles bytes is bounded by the overall timer below.
-    const overall = setTimeout(() => req.destroy(new UpstreamTimeout(timeoutMs)), timeoutMs);
-    req.on('timeout', () => req.destroy(new UpstreamTimeout(timeoutMs)));
-    req.on('close', () => clearTimeout(overall));
+    // One deadline for the whole exchange, so a server that trickles bytes cannot stretch it.
+    const deadline = setTimeout(() => req.destroy(new UpstreamTimeout(timeoutMs)), timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end(payload);
   });

@@ -67,23 +67,31 @@ export class InferenceClient {
       const reason = error instanceof UpstreamTimeout ? error.message : `connection failed: ${describe(error)}`;
       throw new RetryableUpstreamError(`${url} ${reason}`, undefined, { cause: error });
     }
-    const { status, text } = answer;
-    const response = { ok: status >= 200 && status < 300, status };
+    const { status, ok, text } = answer;
     const inferenceMs = performance.now() - started;
-    if (!response.ok) {
-      const message = `${url} answered ${response.status}: ${errorMessage(text)}`;
-      if (response.status >= 500 || RETRYABLE_STATUS.has(response.status)) throw new RetryableUpstreamError(message, response.status);
+    if (!ok) {
+      const message = `${url} answered ${status}: ${errorMessage(text)}`;
+      if (status >= 500 || RETRYABLE_STATUS.has(status)) throw new RetryableUpstreamError(message, status);
       throw new UnrecoverableError(message);
     }
     let output: unknown;
     try {
       output = JSON.parse(text);
     } catch {
-      throw new RetryableUpstreamError(`${url} answered ${response.status} with a body that is not JSON`, response.status);
+      throw new RetryableUpstreamError(`${url} answered ${status} with a body that is not JSON`, status);
     }
     const server = (output as { timings?: unknown } | null)?.timings;
     return { output, inferenceMs, upstream: base, ...(isInferenceTimings(server) && { server }) };
   }
+}
+
+/**
+ * Whether a job's failure reason says inference answered it with a 4xx, i.e. refused the input itself: the request
+ * is at fault. Reads the message `post` writes, so the format is known in one place.
+ */
+export function inputRejectedUpstream(failedReason: string): boolean {
+  const status = Number(/ answered (\d{3})\b/.exec(failedReason)?.[1]);
+  return status >= 400 && status < 500;
 }
 
 /** Only /infer and /predict report batch timings; /generate reports token timings, kept in the output. */

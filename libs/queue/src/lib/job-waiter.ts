@@ -52,6 +52,11 @@ export class JobWaiter {
     });
   }
 
+  /** Whether a caller in this process is waiting for the job. */
+  waitsFor(model: string, queueJobId: string): boolean {
+    return this.waiting.has(`${model}\n${queueJobId}`);
+  }
+
   /**
    * Resolves the waiters of a job now: from the event stream, from a worker in this process (with the final
    * `status`), or when its state shows it finished before anyone listened. Later calls for the same job do nothing.
