@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { float32Tensor, OnnxGraphBuilder, SeededRandom } from '@ai/onnx-builder';
+import { buildTinyConvGraph } from '@ai/onnx-builder';
 
 /** A temporary model repository, removed by `dispose()`. */
 export interface TempRepository {
@@ -11,24 +11,9 @@ export interface TempRepository {
   dispose(): void;
 }
 
-/**
- * A small seeded conv net over [batch, 1, 28, 28]: Conv(4 filters, 3×3) → ReLU → flatten → dense(10). Its weights
- * are random, so its answers mean nothing; it exercises the same operators as a digits classifier.
- */
+/** The seeded tiny conv net of `@ai/onnx-builder` (digits-shaped input and output, random weights), serialised. */
 export function tinyConvClassifier(seed: number): Uint8Array {
-  const rng = new SeededRandom(seed);
-  const g = new OnnxGraphBuilder({ name: 'tiny-conv' });
-  const x = g.input('input', 'float32', ['batch', 1, 28, 28]);
-  const conv = g.conv(x, {
-    weight: float32Tensor(rng.heNormal(4 * 9, 9), [4, 1, 3, 3]),
-    bias: float32Tensor(new Float32Array(4).fill(0.01), [4]),
-    strides: [2, 2],
-    pads: [1, 1, 1, 1],
-  });
-  const flat = g.flatten(g.relu(conv));
-  const logits = g.dense(flat, { weight: float32Tensor(rng.heNormal(10 * 4 * 14 * 14, 4 * 14 * 14), [10, 4 * 14 * 14]) });
-  g.output(logits, 'logits', 'float32', ['batch', 10]);
-  return g.serialize();
+  return buildTinyConvGraph({ seed }).serialize();
 }
 
 export function digitsLikeConfig(name: string, version: string): Record<string, unknown> {
