@@ -84,6 +84,26 @@ describe('the shared HTTP skeleton', () => {
     expect(await (await fetch(server.url + '/metrics')).text()).toContain('http_errors_total');
   });
 
+  it('builds requests and responses with the app\'s prototypes, so Express has none to swap', async () => {
+    const app = createHttpApp(
+      { logger: createLogger({ service: 'test', silent: true }), registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }), openapi: {}, jsonLimitBytes: 1024 },
+      (routes) => routes.get('/who', (req, res) => void res.json({ app: req.app === app })),
+    );
+    const running = await listen(app, { port: 0, host: '127.0.0.1' });
+    const born: boolean[] = [];
+    // Runs before Express, which would otherwise set the prototypes itself.
+    running.server.prependListener('request', (req, res) => born.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response));
+    try {
+      const res = await fetch(running.url + '/who');
+      expect(await res.json()).toEqual({ app: true });
+      expect(born).toEqual([true]);
+      // Mounted sub-apps (the docs) still get their own prototypes and work.
+      expect((await fetch(running.url + '/docs/')).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('on close, lets a request in flight finish before closing', async () => {
     const other = await startTestServer();
     const inFlight = fetch(other.url + '/slow');

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { createExpressServer } from './express-server';
 
 export interface RunningHttpServer {
   server: Server;
@@ -29,7 +30,8 @@ export interface ListenOptions {
 /** Listens on `port` (0 picks a free one) and tracks in-flight requests for a graceful close. */
 export async function listen(app: Express, options: ListenOptions): Promise<RunningHttpServer> {
   const host = options.host ?? '0.0.0.0';
-  const server = app.listen(options.port, host);
+  const server = createExpressServer(app);
+  server.listen(options.port, host);
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   server.headersTimeout = server.keepAliveTimeout + 1_000;
   server.requestTimeout = options.requestTimeoutMs ?? 300_000;
