@@ -29,6 +29,8 @@ export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>) {
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
       // Unexpected failures are logged at error by the error handler, with the stack; the access line stays a warning.
       const level = res.statusCode >= 500 ? 'warn' : quietPaths.has(req.path) ? 'debug' : 'info';
+      // winston formats every line before its transports drop those below their level: skip that work.
+      if (!logger.isLevelEnabled(level)) return;
       logger.log(level, 'request', {
         requestId: req.id,
         method: req.method,
