@@ -115,12 +115,14 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
       counter: redis,
       notifier,
       // A synchronous /infer waiting in this process hears of its job at once, with the result in hand.
-      onFinished:
-        waiter &&
-        ((model, job, outcome) => {
+      localJobs: waiter && {
+        started: (model, job) => waiter.workerStarted(model, String(job.id)),
+        finished: (model, job, outcome) => {
           const id = String(job.id);
-          if (waiter.waitsFor(model, id)) waiter.settle(model, id, outcome, jobStatusOf(job, outcome));
-        }),
+          if (waiter.waitsFor(model, id)) waiter.workerFinished(model, id, outcome, jobStatusOf(job, outcome));
+        },
+        willRetry: (model, job) => waiter.workerWillRetry(model, String(job.id)),
+      },
     });
   }
 

@@ -5,8 +5,12 @@ import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startMode
 import type { DispatcherConfig } from './config';
 import type { DispatcherMetrics } from './metrics';
 
-/** Told when a job of this process's workers completes or finally fails (a retry is not an end). */
-export type JobFinishedListener = (model: string, job: InferenceJob, outcome: 'completed' | 'failed') => void;
+/** Told what this process's workers do with each job: start it, finish it for good, or give it back for a retry. */
+export interface LocalJobListener {
+  started(model: string, job: InferenceJob): void;
+  finished(model: string, job: InferenceJob, outcome: 'completed' | 'failed'): void;
+  willRetry(model: string, job: InferenceJob): void;
+}
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then delivers pending callbacks and closes connections. */
@@ -16,9 +20,9 @@ export interface RunningWorkers {
 /** One BullMQ worker per model, wired to metrics, logs and callbacks. */
 export function startWorkers(
   config: DispatcherConfig,
-  deps: { logger: Logger; metrics: DispatcherMetrics; counter: IORedis; notifier: CallbackNotifier; onFinished?: JobFinishedListener },
+  deps: { logger: Logger; metrics: DispatcherMetrics; counter: IORedis; notifier: CallbackNotifier; localJobs?: LocalJobListener },
 ): RunningWorkers {
-  const { logger, metrics, notifier, onFinished } = deps;
+  const { logger, metrics, notifier, localJobs } = deps;
   const connection = workerRedisOptions(config.REDIS_URL);
   const observe = (job: InferenceJob) => {
     const model = job.data.model;
@@ -39,17 +43,21 @@ export function startWorkers(
       stalledIntervalMs: config.STALLED_INTERVAL_MS,
       lockDurationMs: config.LOCK_DURATION_MS,
       hooks: {
+        active(job) {
+          localJobs?.started(model, job);
+        },
         completed(job) {
           metrics.jobs.inc({ model, status: 'completed' });
           observe(job);
           if (job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'completed'));
-          onFinished?.(model, job, 'completed');
+          localJobs?.finished(model, job, 'completed');
         },
         failed(job, error, final) {
           metrics.jobs.inc({ model, status: final ? 'failed' : 'retried' });
           logger.log(final ? 'warn' : 'info', final ? 'job failed' : 'job will be retried', { jobId: `${model}:${job.id}`, attempts: job.attemptsMade, error: error.message });
           if (final && job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
-          if (final) onFinished?.(model, job, 'failed');
+          if (final) localJobs?.finished(model, job, 'failed');
+          else localJobs?.willRetry(model, job);
         },
         stalled(jobId) {
           metrics.stalled.inc({ model });

@@ -93,6 +93,35 @@ describe('dispatcher workers', () => {
     await waitFor('the failure callback', () => receiver.received.find((b) => b.jobId === jobId), 10_000);
     expect(receiver.received.find((b) => b.jobId === jobId)).toMatchObject({ status: 'failed', failedReason: expect.stringMatching(/400/) });
   });
+
+  it('answers a synchronous /infer whose first attempts failed once a retry completes it', async () => {
+    const res = await postJson(`${dispatcher.url}/infer`, { model: 'digits-mlp', features: [1002] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'completed', attempts: 3 });
+    expect(seenBy(1002)).toBe(3);
+  });
+
+  it('answers a synchronous /infer whose job finally failed with 502 and the reason', async () => {
+    const res = await postJson(`${dispatcher.url}/infer`, { model: 'digits-mlp', features: [2002] });
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({ code: 'inference_failed', message: expect.stringMatching(/503/) });
+  });
+
+  it('answers a synchronous /infer on an API-only replica when a worker-only replica finishes the job', async () => {
+    const prefix = uniquePrefix();
+    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: prefix, INFERENCE_URLS: `digits-mlp=${upstream.url}`, DRAIN_RATE: 0, ATTEMPTS: 3, BACKOFF_MS: 50 };
+    const api = await startDispatcher({ ...env, ROLE: 'api' });
+    const worker = await startDispatcher({ ...env, ROLE: 'worker' });
+    try {
+      const ok = await postJson(`${api.url}/infer`, { model: 'digits-mlp', features: [1003] });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ state: 'completed', attempts: 3 });
+      const failed = await postJson(`${api.url}/infer`, { model: 'digits-mlp', features: [2003] });
+      expect(failed.status).toBe(502);
+    } finally {
+      await Promise.all([api.stop(), worker.stop()]);
+    }
+  });
 });
 
 describe('the drain rate', () => {

@@ -32,7 +32,13 @@ export function mountInferRoutes(app: Express, ctx: ApiContext): void {
       const now = await ctx.queues.status(accepted.jobId);
       if (now?.state === 'completed' || now?.state === 'failed') ctx.waiter.settle(model, queueJobId, now.state, now);
     }
-    const { outcome, status: settled } = await finished;
+    let { outcome, status: settled } = await finished;
+    if (outcome === 'timeout') {
+      // News of the end can be missed (Redis restarted under the listener, or a local attempt lost its lock and
+      // another replica finished the job): look once before telling the client to poll.
+      const now = await ctx.queues.status(accepted.jobId).catch(() => undefined);
+      if (now?.state === 'completed' || now?.state === 'failed') ({ outcome, status: settled } = { outcome: now.state, status: now });
+    }
     if (outcome === 'timeout') {
       res.status(504).json({
         error: { code: 'timeout', message: `not finished within ${ctx.config.SYNC_TIMEOUT_MS} ms; poll GET /jobs/${accepted.jobId}`, jobId: accepted.jobId },

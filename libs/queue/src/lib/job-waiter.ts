@@ -21,11 +21,14 @@ export interface JobWaiterOptions {
  * Waits for jobs to finish by listening to each queue's event stream (one XREAD per model for all
  * waiters) instead of polling each job. Listeners start lazily, on the first wait for a model. A worker in the
  * same process settles its jobs directly, with their final status, which saves the event stream's round trip and
- * the read-back of the result.
+ * the read-back of the result: while it runs a job, the stream's news of that job is ignored, because the stream
+ * often wins the race by a hair and would cost a read-back the worker is about to make unnecessary.
  */
 export class JobWaiter {
   private readonly events = new Map<string, Promise<QueueEvents>>();
   private readonly waiting = new Map<string, Set<(result: WaitResult) => void>>();
+  /** Jobs waited for here that a worker in this process is running now. */
+  private readonly runningHere = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: JobWaiterOptions) {}
@@ -42,7 +45,10 @@ export class JobWaiter {
         clearTimeout(timer);
         const set = this.waiting.get(key);
         set?.delete(done);
-        if (set?.size === 0) this.waiting.delete(key);
+        if (set?.size === 0) {
+          this.waiting.delete(key);
+          this.runningHere.delete(key);
+        }
         resolve(result);
       };
       const timer = setTimeout(() => done({ outcome: 'timeout' }), timeoutMs);
@@ -58,11 +64,33 @@ export class JobWaiter {
   }
 
   /**
-   * Resolves the waiters of a job now: from the event stream, from a worker in this process (with the final
-   * `status`), or when its state shows it finished before anyone listened. Later calls for the same job do nothing.
+   * Resolves the waiters of a job now: when its state shows it finished before anyone listened, or on a final
+   * state check. Later calls for the same job do nothing.
    */
   settle(model: string, queueJobId: string, outcome: WaitOutcome, status?: JobStatus): void {
-    for (const done of [...(this.waiting.get(`${model}\n${queueJobId}`) ?? [])]) done({ outcome, status });
+    const key = `${model}\n${queueJobId}`;
+    this.runningHere.delete(key);
+    for (const done of [...(this.waiting.get(key) ?? [])]) done({ outcome, status });
+  }
+
+  /** A worker in this process started the job: it, not the event stream, will say how the attempt ended. */
+  workerStarted(model: string, queueJobId: string): void {
+    const key = `${model}\n${queueJobId}`;
+    if (this.waiting.has(key)) this.runningHere.add(key);
+  }
+
+  /** A worker in this process finished the job for good, with its final status in hand. */
+  workerFinished(model: string, queueJobId: string, outcome: 'completed' | 'failed', status: JobStatus): void {
+    this.settle(model, queueJobId, outcome, status);
+  }
+
+  /** The attempt in this process failed and will be retried, possibly elsewhere: listen to the stream again. */
+  workerWillRetry(model: string, queueJobId: string): void {
+    this.runningHere.delete(`${model}\n${queueJobId}`);
+  }
+
+  private settleFromStream(model: string, queueJobId: string, outcome: WaitOutcome): void {
+    if (!this.runningHere.has(`${model}\n${queueJobId}`)) this.settle(model, queueJobId, outcome);
   }
 
   /** Starts (once) and waits for the event listener of `model`. */
@@ -84,9 +112,9 @@ export class JobWaiter {
   private async listen(model: string): Promise<QueueEvents> {
     if (this.closed) throw new Error('JobWaiter is closed');
     const events = new QueueEvents(model, { connection: this.options.connection, prefix: this.options.prefix ?? DEFAULT_QUEUE_PREFIX, blockingTimeout: 5_000 });
-    events.on('completed', ({ jobId }) => this.settle(model, jobId, 'completed'));
+    events.on('completed', ({ jobId }) => this.settleFromStream(model, jobId, 'completed'));
     // 'failed' is emitted only once a job has no retries left; a retry emits 'delayed' or 'waiting'.
-    events.on('failed', ({ jobId }) => this.settle(model, jobId, 'failed'));
+    events.on('failed', ({ jobId }) => this.settleFromStream(model, jobId, 'failed'));
     events.on('error', () => undefined);
     await events.waitUntilReady();
     return events;

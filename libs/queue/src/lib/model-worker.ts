@@ -7,6 +7,8 @@ import { DEFAULT_QUEUE_PREFIX, queueKeys } from './queue-naming';
 
 /** What happened to a job, for metrics, callbacks and logs. */
 export interface ModelWorkerHooks {
+  /** This process started an attempt at the job. */
+  active?(job: InferenceJob): void;
   completed?(job: InferenceJob): void;
   /** `final` is false when BullMQ will retry the job. */
   failed?(job: InferenceJob, error: Error, final: boolean): void;
@@ -59,6 +61,7 @@ export function startModelWorker(options: ModelWorkerOptions): Worker {
   const countDrained = () => {
     options.counter.incr(drainedKey).catch((error: Error) => hooks.error?.(error));
   };
+  worker.on('active', (job) => hooks.active?.(job as InferenceJob));
   worker.on('completed', (job) => {
     countDrained();
     hooks.completed?.(job as InferenceJob);
