@@ -2,7 +2,8 @@
  * `nx run dispatcher:bench`: enqueue throughput, drain throughput against a no-op upstream, the achieved
  * drain rate against DRAIN_RATE, and the latency a synchronous /infer adds over calling the upstream
  * directly. Every figure is printed next to a baseline measured in the same run. Real redis-server; the
- * dispatcher runs as its own process, as in production; the clients and the no-op upstream run here.
+ * dispatcher runs as its own process from its build, as its container does; the clients and the no-op upstream
+ * run here. Each phase starts after a warm-up, so the figures are those of a server whose code V8 has optimised.
  */
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ const RATE_SETTING = 50;
 const RATE_WINDOW_SECONDS = 10;
 const LATENCY_REQUESTS = 800;
 const LATENCY_CLIENTS = 2;
+const LATENCY_WARMUP_REQUESTS = 2_000;
 
 const ITEM = { model: 'noop', features: Array.from({ length: 16 }, (_, i) => i / 16) };
 
@@ -32,7 +34,7 @@ async function startNoopUpstream() {
 }
 
 function dispatcher(env: Record<string, string>): Promise<RunningNodeService> {
-  return startNodeService({ name: `dispatcher ${env.ROLE}`, entry: 'apps/dispatcher/src/main.ts', env: { LOG_LEVEL: 'error', MAX_QUEUE_LENGTH: '0', ...env }, readyPath: '/ready' });
+  return startNodeService({ name: `dispatcher ${env.ROLE}`, entry: 'dist/apps/dispatcher/main.js', env: { LOG_LEVEL: 'error', MAX_QUEUE_LENGTH: '0', ...env }, readyPath: '/ready' });
 }
 
 /** Keep-alive HTTP client on node:http: lighter than fetch, so the clients leave the CPU to the servers. */
@@ -101,8 +103,8 @@ async function main(): Promise<void> {
     const api = await dispatcher({ ...base, ROLE: 'api', QUEUE_PREFIX: 'benchA' });
     running.push(api);
     const body = JSON.stringify(ITEM);
-    await hammer(`${api.url}/enqueue`, body, 8, 1, 202); // warm-up
-    await hammer(`${upstream.url}/predict`, body, 8, 1, 200);
+    await hammer(`${api.url}/enqueue`, body, ENQUEUE_CLIENTS, 2, 202); // warm-up
+    await hammer(`${upstream.url}/predict`, body, ENQUEUE_CLIENTS, 1, 200);
     const enqueueRate = await hammer(`${api.url}/enqueue`, body, ENQUEUE_CLIENTS, ENQUEUE_SECONDS, 202);
     const noopRate = await hammer(`${upstream.url}/predict`, body, ENQUEUE_CLIENTS, ENQUEUE_SECONDS, 200);
     const batchBody = JSON.stringify({ items: Array.from({ length: 50 }, () => ITEM) });
@@ -155,8 +157,8 @@ async function main(): Promise<void> {
     // 4. Latency the dispatcher adds: sync /infer vs calling the upstream directly, moderate load.
     const sync = await dispatcher({ ...base, ROLE: 'all', QUEUE_PREFIX: 'benchD', DRAIN_RATE: '0', CONCURRENCY: '16' });
     running.push(sync);
-    await latencies(`${sync.url}/infer`, body, 100, LATENCY_CLIENTS); // warm-up
-    await latencies(`${upstream.url}/predict`, body, 100, LATENCY_CLIENTS);
+    await latencies(`${sync.url}/infer`, body, LATENCY_WARMUP_REQUESTS, LATENCY_CLIENTS);
+    await latencies(`${upstream.url}/predict`, body, LATENCY_WARMUP_REQUESTS, LATENCY_CLIENTS);
     const direct = await latencies(`${upstream.url}/predict`, body, LATENCY_REQUESTS, LATENCY_CLIENTS);
     const viaDispatcher = await latencies(`${sync.url}/infer`, body, LATENCY_REQUESTS, LATENCY_CLIENTS);
     for (const p of [50, 99]) {
