@@ -7,7 +7,8 @@
  * 1. Raw `session.run` images/s at batch 1 and at the best batch size, on the calling thread with onnxruntime's
  *    default options (the fastest way to run the model with nothing else to do).
  * 2. POST /infer over HTTP (in-process server, keep-alive clients, pre-encoded 224×224 JPEGs) at concurrency 1, 8 and
- *    32, with dynamic batching off and on; each as a ratio to raw batch-1 throughput.
+ *    32, with dynamic batching off and on, and with batching over two model instances of one thread each; each as a
+ *    ratio to raw batch-1 throughput.
  * 3. For digits-cnn, the per-request serving overhead: HTTP latency at concurrency 1 minus raw batch-1 session.run.
  * 4. For tiny-lm, tokens/s at batch 1: the raw session.run loop and the generator (libs/text-generation's bench),
  *    and POST /generate over HTTP, each as a ratio to the raw loop.
@@ -96,6 +97,7 @@ async function imageNetSection(name: ImageNetBenchModel, httpSeconds: number, jp
   const modes: [string, Record<string, string>][] = [
     ['without batching', { MAX_BATCH_SIZE: '1' }],
     [`with batching (max ${batchCap}, delay 5 ms)`, { MAX_BATCH_SIZE: String(batchCap), MAX_BATCH_DELAY_MS: '5' }],
+    [`with batching, 2 instances × 1 thread`, { MAX_BATCH_SIZE: String(batchCap), MAX_BATCH_DELAY_MS: '5', MODEL_INSTANCES: '2', ORT_INTRA_OP_THREADS: '1' }],
   ];
   out('| POST /infer over HTTP | concurrency | requests/s | × raw batch-1 | p50 ms | p99 ms |');
   out('|---|---:|---:|---:|---:|---:|');

@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
-import { loadModel, resolveModelVersion, WorkerSession, type LoadedModel } from '@ai/model-runtime';
+import { loadModel, resolveModelVersion, type LoadedModel } from '@ai/model-runtime';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { badInputHandler } from './bad-input-handler';
 import type { InferenceConfig } from './config';
@@ -72,7 +73,9 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     model = await loadModel({
       path: version.dir,
       providers: config.ORT_PROVIDERS,
-      intraOpThreads: config.ORT_INTRA_OP_THREADS,
+      instances: config.MODEL_INSTANCES,
+      // 0 shares the cores among the instances (onnxruntime alone would give each instance every core).
+      intraOpThreads: config.ORT_INTRA_OP_THREADS || (config.MODEL_INSTANCES > 1 ? Math.max(1, Math.floor(availableParallelism() / config.MODEL_INSTANCES)) : 0),
       allowSpinning: config.ORT_ALLOW_SPINNING,
       // A text-generation run is one token, well under a millisecond: a thread hop per token would cost more than it
       // frees, and the event loop gets a turn between tokens anyway. Image and tabular runs take the worker thread.
@@ -89,16 +92,14 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     if (!options.logger) logger.close();
     throw error;
   }
-  if (model.session instanceof WorkerSession) {
-    model.session.onUnexpectedExit((error) => {
-      ctx.failure = error.message;
-      logger.error('the model session worker died; liveness now fails so the process is restarted', { error: error.message });
-    });
-  }
+  model.session.onUnexpectedExit((error) => {
+    ctx.failure = error.message;
+    logger.error('a model session worker died; liveness now fails so the process is restarted', { error: error.message });
+  });
   metrics.loadSeconds.set(model.loadSeconds);
   metrics.provider(model.provider);
   ctx.setLoaded(model);
-  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1 });
+  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size });
 
   let stopping: Promise<void> | undefined;
   return {

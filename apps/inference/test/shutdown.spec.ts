@@ -51,9 +51,10 @@ describe('a dead model session', () => {
   it('fails liveness and readiness, so the orchestrator restarts the process, and requests get an error, not a hang', async () => {
     const service = await startInference({ MODEL_NAME: 'digits-cnn' });
     try {
-      expect(service.model.session).toBeInstanceOf(WorkerSession);
+      const [instance] = service.model.session.instances;
+      expect(instance).toBeInstanceOf(WorkerSession);
       // What a crash of the session's thread looks like from the outside.
-      await (service.model.session as unknown as { worker: Worker }).worker.terminate();
+      await (instance as unknown as { worker: Worker }).worker.terminate();
       const healthz = await fetch(`${service.url}/healthz`);
       expect(healthz.status).toBe(503);
       expect(await readJson(healthz)).toEqual({ status: 'failed', reason: expect.stringMatching(/session worker exited/) });

@@ -4,6 +4,7 @@ export * from './lib/model-repository';
 export * from './lib/session-load-error';
 export * from './lib/session-factory';
 export * from './lib/worker-session';
+export * from './lib/session-pool';
 export * from './lib/image-preprocessor';
 export * from './lib/feature-vector';
 export * from './lib/classification';

@@ -30,6 +30,25 @@ describe('loadModel', () => {
     }
   });
 
+  it('with two instances, gives the same results as one instance', async () => {
+    const one = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2 });
+    const two = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 2, intraOpThreads: 1 });
+    try {
+      expect(two.session.size).toBe(2);
+      const inputs = Array.from({ length: 8 }, (_, k) => new ort.Tensor('float32', Float32Array.from({ length: 784 }, (_, i) => ((i * (k + 3)) % 17) / 17), [1, 1, 28, 28]));
+      const expected = await Promise.all(inputs.map((input) => one.run({ input })));
+      const actual = await Promise.all(inputs.map((input) => two.run({ input })));
+      actual.forEach((r, k) => {
+        const got = Array.from(Object.values(r.outputs)[0].data as Float32Array);
+        const want = Array.from(Object.values(expected[k].outputs)[0].data as Float32Array);
+        got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+      });
+      expect(Math.max(...actual.map((r) => r.batchSize))).toBeLessThanOrEqual(2);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
   it('refuses a config whose input names differ from the model, listing both', async () => {
     await expect(loadModel({ repository: repo.root, name: 'misnamed', providers: 'cpu' })).rejects.toThrow(
       /declares inputs pixels; outputs logits, but the model has inputs input; outputs logits/,

@@ -4,7 +4,7 @@ import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-ba
 import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
-import type { RunnableSession } from './worker-session';
+import { SessionPool } from './session-pool';
 
 export interface LoadModelOptions extends ModelLocation {
   /** Default `auto` (CUDA when it loads, CPU otherwise). */
@@ -15,6 +15,11 @@ export interface LoadModelOptions extends ModelLocation {
   allowSpinning?: boolean;
   /** Where session.run executes; default `worker`, see {@link SessionOptions}. */
   thread?: SessionOptions['thread'];
+  /**
+   * Instances of the model that run batches side by side (Triton's instance group); default 1. Each opens its own
+   * session with `intraOpThreads` threads, so on a CPU give each a share of the cores.
+   */
+  instances?: number;
   /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
   maxBatchSize?: number;
   /** Dynamic batching: longest wait for a batch to fill. Default 2 ms. */
@@ -29,7 +34,8 @@ export interface LoadModelOptions extends ModelLocation {
 export interface LoadedModel {
   version: ModelVersion;
   config: ModelConfig;
-  session: RunnableSession;
+  /** All instances behind one `run`. */
+  session: SessionPool;
   provider: ExecutionProvider;
   fallbackReason?: string;
   /** Time to open the session and run the warm-up, in seconds. */
@@ -66,15 +72,19 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const started = performance.now();
   const version = resolveModelVersion(options);
   const { config } = version;
-  const opened = await createInferenceSession({
-    modelFile: version.modelFile,
-    providers: options.providers,
-    intraOpThreads: options.intraOpThreads,
-    allowSpinning: options.allowSpinning,
-    thread: options.thread,
-    onFallback: options.onFallback,
-  });
-  const { session } = opened;
+  const open = (provider?: ProviderPreference) =>
+    createInferenceSession({
+      modelFile: version.modelFile,
+      providers: provider ?? options.providers,
+      intraOpThreads: options.intraOpThreads,
+      allowSpinning: options.allowSpinning,
+      thread: options.thread,
+      onFallback: options.onFallback,
+    });
+  const opened = await open();
+  // The other instances go straight to the provider the first one got, so a fallback is tried and logged once.
+  const others = await Promise.all(Array.from({ length: Math.max(1, options.instances ?? 1) - 1 }, () => open(opened.provider)));
+  const session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
     config.outputs.map((s) => s.name).find((name) => !session.outputNames.includes(name)) !== undefined;
@@ -89,11 +99,15 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     run: (feeds) => session.run(feeds),
     maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs ?? 2,
+    // One batch per instance: a batch forms while the instances are busy.
+    maxConcurrentBatches: session.size,
     onBatch: options.onBatch,
   });
   const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
-  await session.run(zeroFeeds(1));
-  if (maxBatchSize > 1) await session.run(zeroFeeds(maxBatchSize));
+  // Every instance is warmed up: running the pool once per instance at the same time reaches each of them.
+  const warmUp = (rows: number) => Promise.all(Array.from({ length: session.size }, () => session.run(zeroFeeds(rows))));
+  await warmUp(1);
+  if (maxBatchSize > 1) await warmUp(maxBatchSize);
 
   return {
     version,
