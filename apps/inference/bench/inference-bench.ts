@@ -172,8 +172,10 @@ async function main(): Promise<void> {
     out(`Time to first token (mean): generator ${fmt(raw.timeToFirstTokenMs, 2)} ms, /generate ${fmt(http.timeToFirstTokenMs, 2)} ms (server-side); /generate request ${fmt(http.meanRequestMs, 1)} ms for ${fmt(http.tokens / http.requests, 0)} tokens.`);
   }
   out();
-  out(`Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores; ratios are only comparable within one run.`);
-  if (Math.max(startLoad, loadavg()[0]) > availableParallelism()) {
+  // At the end the load average is mostly this bench's own work, so only the load found at the start says whether
+  // something else was competing.
+  out(`Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores (mostly this bench); ratios are only comparable within one run.`);
+  if (startLoad > availableParallelism()) {
     out('The machine was busy (load average above its core count): these figures measure contention for the cores, not the service; re-run on a quiet machine.');
   }
   log(`\nfinished in ${fmt((performance.now() - started) / 1000)} s`);
