@@ -101,6 +101,8 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
   let workers: RunningWorkers | undefined;
   if (config.ROLE !== 'api') {
     const notifier = new CallbackNotifier({
+      connection: workerRedisOptions(config.REDIS_URL),
+      prefix: config.QUEUE_PREFIX,
       allowlist: new CallbackAllowlist(config.CALLBACK_ALLOWLIST),
       attempts: config.CALLBACK_ATTEMPTS,
       onOutcome: (outcome, url, detail) => {

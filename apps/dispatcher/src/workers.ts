@@ -1,5 +1,6 @@
 import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
+import type { JobCallback } from '@ai/contracts';
 import type { Logger } from '@ai/observability';
 import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, workerRedisOptions, type InferenceJob } from '@ai/queue';
 import type { DispatcherConfig } from './config';
@@ -24,6 +25,12 @@ export function startWorkers(
 ): RunningWorkers {
   const { logger, metrics, notifier, localJobs } = deps;
   const connection = workerRedisOptions(config.REDIS_URL);
+  const queueCallback = (url: string, body: JobCallback) => {
+    notifier.notify(url, body).catch((error: Error) => {
+      metrics.callbacks.inc({ status: 'failed' });
+      logger.warn('callback could not be queued', { url, jobId: body.jobId, error: error.message });
+    });
+  };
   const observe = (job: InferenceJob) => {
     const model = job.data.model;
     const timings = jobTimings(job);
@@ -49,13 +56,13 @@ export function startWorkers(
         completed(job) {
           metrics.jobs.inc({ model, status: 'completed' });
           observe(job);
-          if (job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'completed'));
+          if (job.data.callbackUrl) queueCallback(job.data.callbackUrl, jobCallbackOf(job, 'completed'));
           localJobs?.finished(model, job, 'completed');
         },
         failed(job, error, final) {
           metrics.jobs.inc({ model, status: final ? 'failed' : 'retried' });
           logger.log(final ? 'warn' : 'info', final ? 'job failed' : 'job will be retried', { jobId: `${model}:${job.id}`, attempts: job.attemptsMade, error: error.message });
-          if (final && job.data.callbackUrl) notifier.notify(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
+          if (final && job.data.callbackUrl) queueCallback(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
           if (final) localJobs?.finished(model, job, 'failed');
           else localJobs?.willRetry(model, job);
         },

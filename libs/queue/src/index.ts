@@ -8,6 +8,7 @@ export * from './lib/admission';
 export * from './lib/upstream-error';
 export * from './lib/inference-client';
 export * from './lib/callback-allowlist';
+export * from './lib/callback-delivery';
 export * from './lib/callback-notifier';
 export * from './lib/job-processor';
 export * from './lib/model-worker';

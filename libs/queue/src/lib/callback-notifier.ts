@@ -1,8 +1,23 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { JobCallback } from '@ai/contracts';
 import type { CallbackAllowlist } from './callback-allowlist';
-import { postJson } from './http-post';
+import { postCallback } from './callback-delivery';
+import { DEFAULT_QUEUE_PREFIX } from './queue-naming';
+
+/** The queue holding callbacks to deliver; model names start with a letter or digit, so none can take it. */
+export const CALLBACK_QUEUE = '_callbacks';
+
+interface CallbackJobData {
+  url: string;
+  body: JobCallback;
+}
+
+export type CallbackOutcome = 'delivered' | 'failed' | 'rejected';
 
 export interface CallbackNotifierOptions {
+  /** Connection options for the queue and its worker (BullMQ sets maxRetriesPerRequest: null). */
+  connection: ConnectionOptions;
+  prefix?: string;
   allowlist: CallbackAllowlist;
   /** Deliveries tried in all; default 5. */
   attempts?: number;
@@ -10,85 +25,78 @@ export interface CallbackNotifierOptions {
   backoffMs?: number;
   /** Per-delivery timeout; default 5 000 ms. */
   timeoutMs?: number;
+  /** Deliveries in flight in this process; default 32. */
+  concurrency?: number;
   /** Told the outcome of every callback, for metrics and logs. */
-  onOutcome?: (outcome: 'delivered' | 'failed' | 'rejected', url: string, detail?: string) => void;
+  onOutcome?: (outcome: CallbackOutcome, url: string, detail?: string) => void;
 }
 
 /**
- * POSTs a JobCallback to a job's callbackUrl, retrying with exponential backoff. Redirects are never
- * followed (a redirect could point anywhere, defeating the allowlist), so a 3xx counts as a failure.
- * Deliveries run in the background; `close()` waits for the ones in flight.
+ * Delivers JobCallbacks durably. Each callback is a job in a BullMQ queue of its own, delivered by the callback
+ * worker of any dispatcher process, with its retries and backoff kept in Redis: a callback waiting for a retry
+ * outlives the process that queued it, and one being sent when its process dies is handed on by BullMQ's
+ * stalled-job check, so delivery is at least once. Callbacks that fail for good stay in the queue's failed set.
  */
 export class CallbackNotifier {
+  private readonly queue: Queue<CallbackJobData>;
+  private readonly worker: Worker<CallbackJobData>;
   private readonly attempts: number;
   private readonly backoffMs: number;
-  private readonly timeoutMs: number;
-  private readonly pending = new Set<Promise<unknown>>();
-  private readonly closing = new AbortController();
+  /** Adds not yet acknowledged by Redis, which close() waits for. */
+  private readonly adding = new Set<Promise<unknown>>();
 
   constructor(private readonly options: CallbackNotifierOptions) {
     this.attempts = Math.max(1, options.attempts ?? 5);
     this.backoffMs = options.backoffMs ?? 200;
-    this.timeoutMs = options.timeoutMs ?? 5_000;
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    this.queue = new Queue(CALLBACK_QUEUE, { connection: options.connection, prefix });
+    this.worker = new Worker<CallbackJobData>(
+      CALLBACK_QUEUE,
+      async (job) => {
+        const { url, body } = job.data;
+        // Checked again here: the process that queued it may have run with a laxer allowlist.
+        if (!options.allowlist.allows(url)) throw new UnrecoverableError('host not in CALLBACK_ALLOWLIST');
+        const attempt = await postCallback(url, body, timeoutMs);
+        if (attempt.delivered) return;
+        throw attempt.retryable ? new Error(attempt.detail) : new UnrecoverableError(attempt.detail);
+      },
+      { connection: options.connection, prefix, concurrency: options.concurrency ?? 32, drainDelay: 2 },
+    );
+    this.worker.on('completed', (job) => options.onOutcome?.('delivered', job.data.url));
+    this.worker.on('failed', (job, error) => {
+      if (!job) return;
+      // BullMQ sets finishedOn only when the job moved to the failed set for good.
+      const final = typeof job.finishedOn === 'number' || error instanceof UnrecoverableError;
+      if (final) options.onOutcome?.('failed', job.data.url, error.message);
+    });
+    this.worker.on('error', () => undefined);
   }
 
-  /** Starts delivering in the background. */
-  notify(url: string, body: JobCallback): void {
-    const delivery = this.deliver(url, body).finally(() => this.pending.delete(delivery));
-    this.pending.add(delivery);
-  }
-
-  /** Delivers now; resolves true when the receiver answered 2xx. Never throws. */
-  async deliver(url: string, body: JobCallback): Promise<boolean> {
+  /** Queues a callback; resolves once Redis holds it. A host outside the allowlist is refused, and nothing is sent. */
+  async notify(url: string, body: JobCallback): Promise<void> {
     if (!this.options.allowlist.allows(url)) {
       this.options.onOutcome?.('rejected', url, 'host not in CALLBACK_ALLOWLIST');
-      return false;
+      return;
     }
-    const payload = JSON.stringify(body);
-    let detail = '';
-    for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
-      try {
-        const response = await postJson(new URL(url), payload, this.timeoutMs, undefined, {
-          'x-request-id': body.jobId.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 128),
-        });
-        if (response.ok) {
-          this.options.onOutcome?.('delivered', url);
-          return true;
-        }
-        detail = `status ${response.status}`;
-        // 4xx other than 408/429 will not change on retry.
-        if (response.status >= 300 && response.status < 500 && response.status !== 408 && response.status !== 429) break;
-      } catch (error) {
-        detail = String((error as Error)?.message ?? error);
-      }
-      if (attempt < this.attempts && !this.closing.signal.aborted) await this.sleep(this.backoffMs * 2 ** (attempt - 1));
-      if (this.closing.signal.aborted) break;
-    }
-    this.options.onOutcome?.('failed', url, detail);
-    return false;
-  }
-
-  /** Deliveries in flight. */
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
-  /** Waits for deliveries in flight (up to `graceMs`), cutting retry backoffs short. */
-  async close(graceMs = 5_000): Promise<void> {
-    const timer = setTimeout(() => this.closing.abort(), graceMs);
-    timer.unref();
-    await Promise.all([...this.pending]);
-    clearTimeout(timer);
-    this.closing.abort();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.closing.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+    const added = this.queue.add('callback', { url, body }, {
+      attempts: this.attempts,
+      backoff: { type: 'exponential', delay: this.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400, count: 10_000 },
     });
+    this.adding.add(added);
+    try {
+      await added;
+    } finally {
+      this.adding.delete(added);
+    }
+  }
+
+  /** Lets deliveries being sent finish; callbacks waiting for a retry stay in Redis for any process to deliver. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.adding]);
+    await this.worker.close();
+    await this.queue.close();
   }
 }

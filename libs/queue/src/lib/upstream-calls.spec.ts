@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { JobCallback } from '@ai/contracts';
 import { freePort } from '@ai/local-stack';
 import { CallbackAllowlist } from './callback-allowlist';
-import { CallbackNotifier } from './callback-notifier';
+import { postCallback } from './callback-delivery';
 import { InferenceClient } from './inference-client';
 import { RetryableUpstreamError } from './upstream-error';
 
@@ -101,42 +101,29 @@ describe('the callback allowlist', () => {
   });
 });
 
-describe('the callback notifier', () => {
+describe('one callback delivery', () => {
   const body: JobCallback = { jobId: 'm:1', model: 'm', status: 'completed', attempts: 1, timings: { enqueuedAt: 1 } };
 
-  it('retries a failing receiver with backoff until it accepts', async () => {
-    let calls = 0;
-    const receiver = await scripted({ '/cb': () => [++calls < 3 ? 503 : 204, {}] });
-    const outcomes: string[] = [];
-    const notifier = new CallbackNotifier({ allowlist: new CallbackAllowlist(['127.0.0.1']), backoffMs: 10, onOutcome: (o) => outcomes.push(o) });
+  it('is delivered on a 2xx, and worth retrying on a 5xx or a refused connection', async () => {
+    const receiver = await scripted({ '/ok': () => [204, {}], '/busy': () => [503, {}] });
     try {
-      expect(await notifier.deliver(`${receiver.url}/cb`, body)).toBe(true);
-      expect(calls).toBe(3);
-      expect(outcomes).toEqual(['delivered']);
+      expect(await postCallback(`${receiver.url}/ok`, body, 2_000)).toEqual({ delivered: true });
+      expect(await postCallback(`${receiver.url}/busy`, body, 2_000)).toEqual({ delivered: false, retryable: true, detail: 'status 503' });
+      expect(await postCallback(`http://127.0.0.1:${await freePort()}/cb`, body, 2_000)).toMatchObject({ delivered: false, retryable: true });
     } finally {
-      await notifier.close();
       await receiver.close();
     }
   });
 
-  it('never follows a redirect, so an allowed host cannot bounce the callback elsewhere', async () => {
+  it('never follows a redirect, so an allowed host cannot bounce the callback elsewhere, and does not retry it', async () => {
     const target = await scripted({ '/x': () => [204, {}] });
     const bouncer = await scripted({ '/cb': () => [307, {}, 0, { location: `http://127.0.0.2:${new URL(target.url).port}/x` }] });
-    const notifier = new CallbackNotifier({ allowlist: new CallbackAllowlist(['127.0.0.1']), backoffMs: 1, attempts: 3 });
     try {
-      expect(await notifier.deliver(`${bouncer.url}/cb`, body)).toBe(false);
+      expect(await postCallback(`${bouncer.url}/cb`, body, 2_000)).toEqual({ delivered: false, retryable: false, detail: 'status 307' });
       expect(bouncer.hits).toHaveLength(1);
       expect(target.hits).toHaveLength(0);
     } finally {
-      await notifier.close();
       await Promise.all([bouncer.close(), target.close()]);
     }
-  });
-
-  it('refuses hosts outside the allowlist without sending anything', async () => {
-    const outcomes: string[] = [];
-    const notifier = new CallbackNotifier({ allowlist: new CallbackAllowlist(['localhost']), onOutcome: (o) => outcomes.push(o) });
-    expect(await notifier.deliver('http://127.0.0.1:9/cb', body)).toBe(false);
-    expect(outcomes).toEqual(['rejected']);
   });
 });
