@@ -109,6 +109,7 @@ export async function start(config: DispatcherConfig): Promise<RunningDispatcher
         metrics.callbacks.inc({ status: outcome });
         if (outcome !== 'delivered') logger.warn('callback not delivered', { outcome, url, detail });
       },
+      onError: (error) => logger.warn('callback worker error', { error: error.message }),
     });
     const waiter = api?.waiter;
     workers = startWorkers(config, {

@@ -14,7 +14,10 @@ export interface LocalJobListener {
 }
 
 export interface RunningWorkers {
-  /** Stops taking jobs, lets active ones finish, then delivers pending callbacks and closes connections. */
+  /**
+   * Stops taking jobs and lets active ones finish, then lets callbacks being sent finish (those waiting for a retry
+   * stay in Redis for any worker) and closes connections.
+   */
   close(): Promise<void>;
 }
 

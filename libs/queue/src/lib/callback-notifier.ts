@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullm
 import type { JobCallback } from '@ai/contracts';
 import type { CallbackAllowlist } from './callback-allowlist';
 import { postCallback } from './callback-delivery';
+import { failedForGood } from './final-failure';
 import { DEFAULT_QUEUE_PREFIX } from './queue-naming';
 
 /** The queue holding callbacks to deliver; model names start with a letter or digit, so none can take it. */
@@ -29,6 +30,8 @@ export interface CallbackNotifierOptions {
   concurrency?: number;
   /** Told the outcome of every callback, for metrics and logs. */
   onOutcome?: (outcome: CallbackOutcome, url: string, detail?: string) => void;
+  /** Told of the callback worker's own errors (a lost Redis connection, ...). */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -65,12 +68,9 @@ export class CallbackNotifier {
     );
     this.worker.on('completed', (job) => options.onOutcome?.('delivered', job.data.url));
     this.worker.on('failed', (job, error) => {
-      if (!job) return;
-      // BullMQ sets finishedOn only when the job moved to the failed set for good.
-      const final = typeof job.finishedOn === 'number' || error instanceof UnrecoverableError;
-      if (final) options.onOutcome?.('failed', job.data.url, error.message);
+      if (job && failedForGood(job, error)) options.onOutcome?.('failed', job.data.url, error.message);
     });
-    this.worker.on('error', () => undefined);
+    this.worker.on('error', (error) => options.onError?.(error));
   }
 
   /** Queues a callback; resolves once Redis holds it. A host outside the allowlist is refused, and nothing is sent. */

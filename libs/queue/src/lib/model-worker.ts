@@ -1,7 +1,8 @@
-import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { Worker, type ConnectionOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { InferenceJob } from './job-status';
 import { createJobProcessor, type InferenceCaller } from './job-processor';
+import { failedForGood } from './final-failure';
 import { limiterFor } from './drain-rate-limit';
 import { DEFAULT_QUEUE_PREFIX, queueKeys } from './queue-naming';
 
@@ -68,8 +69,7 @@ export function startModelWorker(options: ModelWorkerOptions): Worker {
   });
   worker.on('failed', (job, error) => {
     if (!job) return;
-    // BullMQ sets finishedOn only when the job moved to the failed set for good.
-    const final = typeof job.finishedOn === 'number' || error instanceof UnrecoverableError;
+    const final = failedForGood(job, error);
     if (final) countDrained();
     hooks.failed?.(job as InferenceJob, error, final);
   });
