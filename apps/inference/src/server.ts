@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
 import { loadModel, resolveModelVersion, type LoadedModel } from '@ai/model-runtime';
@@ -74,8 +73,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
       path: version.dir,
       providers: config.ORT_PROVIDERS,
       instances: config.MODEL_INSTANCES,
-      // 0 shares the cores among the instances (onnxruntime alone would give each instance every core).
-      intraOpThreads: config.ORT_INTRA_OP_THREADS || (config.MODEL_INSTANCES > 1 ? Math.max(1, Math.floor(availableParallelism() / config.MODEL_INSTANCES)) : 0),
+      intraOpThreads: config.ORT_INTRA_OP_THREADS,
       allowSpinning: config.ORT_ALLOW_SPINNING,
       // A text-generation run is one token, well under a millisecond: a thread hop per token would cost more than it
       // frees, and the event loop gets a turn between tokens anyway. Image and tabular runs take the worker thread.

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { EnqueueItem } from '@ai/contracts';
+import { EnqueueItem, type JobStatus } from '@ai/contracts';
 import { AppError, parseOrThrow } from '@ai/http-server';
 import { inputRejectedUpstream, parsePublicJobId } from '@ai/queue';
 import type { ApiContext } from '../api-context';
@@ -13,6 +13,12 @@ async function listening(ctx: ApiContext, model: string): Promise<void> {
   ]);
   clearTimeout(timer);
   if (!ready) throw AppError.unavailable('the queue store (Redis) is unreachable; try again shortly', 1);
+}
+
+/** The job's status when it has completed or finally failed; undefined while it is still on its way. */
+async function finishedStatus(ctx: ApiContext, publicJobId: string): Promise<(JobStatus & { state: 'completed' | 'failed' }) | undefined> {
+  const status = await ctx.queues.status(publicJobId);
+  return status?.state === 'completed' || status?.state === 'failed' ? (status as JobStatus & { state: 'completed' | 'failed' }) : undefined;
 }
 
 /**
@@ -29,21 +35,21 @@ export function mountInferRoutes(app: Express, ctx: ApiContext): void {
     const finished = ctx.waiter.wait(model, queueJobId, ctx.config.SYNC_TIMEOUT_MS);
     // An idempotent duplicate may have finished before we started listening.
     if (accepted.duplicate) {
-      const now = await ctx.queues.status(accepted.jobId);
-      if (now?.state === 'completed' || now?.state === 'failed') ctx.waiter.settle(model, queueJobId, now.state, now);
+      const done = await finishedStatus(ctx, accepted.jobId);
+      if (done) ctx.waiter.settle(model, queueJobId, done.state, done);
     }
-    let { outcome, status: settled } = await finished;
-    if (outcome === 'timeout') {
+    const waited = await finished;
+    let settled = waited.status;
+    if (waited.outcome === 'timeout') {
       // News of the end can be missed (Redis restarted under the listener, or a local attempt lost its lock and
       // another replica finished the job): look once before telling the client to poll.
-      const now = await ctx.queues.status(accepted.jobId).catch(() => undefined);
-      if (now?.state === 'completed' || now?.state === 'failed') ({ outcome, status: settled } = { outcome: now.state, status: now });
-    }
-    if (outcome === 'timeout') {
-      res.status(504).json({
-        error: { code: 'timeout', message: `not finished within ${ctx.config.SYNC_TIMEOUT_MS} ms; poll GET /jobs/${accepted.jobId}`, jobId: accepted.jobId },
-      });
-      return;
+      settled = await finishedStatus(ctx, accepted.jobId).catch(() => undefined);
+      if (!settled) {
+        res.status(504).json({
+          error: { code: 'timeout', message: `not finished within ${ctx.config.SYNC_TIMEOUT_MS} ms; poll GET /jobs/${accepted.jobId}`, jobId: accepted.jobId },
+        });
+        return;
+      }
     }
     const status = settled ?? (await ctx.queues.status(accepted.jobId));
     if (!status) throw AppError.unavailable('the job finished but could not be read back', 1);

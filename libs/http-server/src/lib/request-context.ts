@@ -26,11 +26,11 @@ export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
       // Unexpected failures are logged at error by the error handler, with the stack; the access line stays a warning.
       const level = res.statusCode >= 500 ? 'warn' : quietPaths.has(req.path) ? 'debug' : 'info';
       // winston formats every line before its transports drop those below their level: skip that work.
       if (!logger.isLevelEnabled(level)) return;
+      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
       logger.log(level, 'request', {
         requestId: req.id,
         method: req.method,

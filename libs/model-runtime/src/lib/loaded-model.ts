@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
 import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
@@ -17,7 +18,7 @@ export interface LoadModelOptions extends ModelLocation {
   thread?: SessionOptions['thread'];
   /**
    * Instances of the model that run batches side by side (Triton's instance group); default 1. Each opens its own
-   * session with `intraOpThreads` threads, so on a CPU give each a share of the cores.
+   * session with `intraOpThreads` threads; unset or 0 with several instances gives each an equal share of the cores.
    */
   instances?: number;
   /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
@@ -72,18 +73,21 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const started = performance.now();
   const version = resolveModelVersion(options);
   const { config } = version;
+  const instances = Math.max(1, options.instances ?? 1);
+  // onnxruntime alone would give every instance every core.
+  const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(availableParallelism() / instances)) : undefined);
   const open = (provider?: ProviderPreference) =>
     createInferenceSession({
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
-      intraOpThreads: options.intraOpThreads,
+      intraOpThreads,
       allowSpinning: options.allowSpinning,
       thread: options.thread,
       onFallback: options.onFallback,
     });
   const opened = await open();
   // The other instances go straight to the provider the first one got, so a fallback is tried and logged once.
-  const others = await Promise.all(Array.from({ length: Math.max(1, options.instances ?? 1) - 1 }, () => open(opened.provider)));
+  const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
   const session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
