@@ -4,4 +4,5 @@ export * from './lib/onnx-graph-builder';
 export * from './lib/seeded-random';
 export * from './lib/mobilenet-v2';
 export * from './lib/resnet-50';
+export * from './lib/alexnet';
 export * from './lib/tiny-conv';

@@ -1,5 +1,8 @@
 import { mulberry32 } from '@ai/seeded-random';
 
+// Read once, not per draw: under jest's vm context every global lookup (`Math`) goes through an interceptor.
+const { sqrt, log, sin, cos, PI } = Math;
+
 /** Seeded uniform, normal and permutation draws over mulberry32. */
 export class SeededRandom {
   private readonly next: () => number;
@@ -23,9 +26,9 @@ export class SeededRandom {
     }
     const u = 1 - this.next();
     const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const r = sqrt(-2 * log(u));
+    this.spare = r * sin(2 * PI * v);
+    return r * cos(2 * PI * v);
   }
 
   /** Integer in [0, n). */
