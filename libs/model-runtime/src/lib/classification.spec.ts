@@ -16,6 +16,17 @@ describe('classification post-processing', () => {
     ]);
   });
 
+  it('topK agrees with a full sort for every k, ties included (lower index first)', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    // Values on a coarse grid, so many classes tie.
+    const scores = Array.from({ length: 1000 }, () => Math.round(next() * 50) / 50);
+    const sorted = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
+    for (const k of [0, 1, 5, 10, 124, 125, 126, 999, 1000, 2000]) {
+      expect(topK(scores, k).map((s) => s.index)).toEqual(sorted.slice(0, k));
+    }
+  });
+
   it('feature rows must match the model input length', () => {
     expect(Array.from(toFeatureRow([1, 2, 3], 3))).toEqual([1, 2, 3]);
     expect(() => toFeatureRow([1, 2], 3)).toThrow('features: expected 3 values, got 2');

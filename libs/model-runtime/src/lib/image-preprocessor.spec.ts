@@ -37,6 +37,26 @@ describe('image preprocessor', () => {
     expect(Math.max(...out)).toBeCloseTo(0, 2);
   });
 
+  it('turns an image as its EXIF orientation says before resizing it', async () => {
+    // 16×8 stored, left half red and right half green; orientation 6 means "rotate 90° clockwise to display", so
+    // the displayed image is 8×16 with red on top.
+    const stored = Buffer.alloc(16 * 8 * 3);
+    for (let p = 0; p < 16 * 8; p += 1) stored[p * 3 + (p % 16 < 8 ? 0 : 1)] = 255;
+    const jpeg = await sharp(stored, { raw: { width: 16, height: 8, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 8, height: 16, channels: 3 }), { maxInputPixels: 1000 })(jpeg);
+    const red = out.subarray(0, 8 * 16);
+    expect(red[8 * 2 + 4]).toBeGreaterThan(0.9); // row 2: top half
+    expect(red[8 * 13 + 4]).toBeLessThan(0.1); // row 13: bottom half
+  });
+
+  it('flattens transparency onto black', async () => {
+    // A white pixel that is fully transparent, next to an opaque white one.
+    const rgba = Buffer.from([255, 255, 255, 0, 255, 255, 255, 255]);
+    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 2, height: 1, channels: 3 }), { maxInputPixels: 100 })(png);
+    expect(Array.from(out)).toEqual([0, 1, 0, 1, 0, 1]);
+  });
+
   it('classifies corrupt bytes, truncated images and other formats as bad input', async () => {
     const preprocess = createImagePreprocessor(rgb(), { maxInputPixels: 100 });
     const png = await quadrants();

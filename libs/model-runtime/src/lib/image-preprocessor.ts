@@ -29,38 +29,52 @@ export function createImagePreprocessor(pre: ImagePreprocessing, options: ImageP
   const toValue = channelLookupTables(pre);
 
   return async (image) => {
-    // One sharp instance reads the header for the checks below and then decodes: the input is parsed once.
-    const decoder = sharp(image, { limitInputPixels: false, failOn: 'error' });
-    const metadata = await decoder.metadata().catch((error: unknown) => {
-      throw new BadInputError(`image: not a decodable image (${firstLine(error)})`, 'image', 'invalid_image');
-    });
-    if (!metadata.format || !ACCEPTED_FORMATS.has(metadata.format)) {
-      throw new BadInputError(`image: format ${metadata.format ?? 'unknown'} is not accepted (JPEG, PNG or WebP)`, 'image', 'unsupported_image_format');
-    }
-    const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
-    if (pixels > options.maxInputPixels) {
-      throw new BadInputError(
-        `image: ${metadata.width}×${metadata.height} has ${pixels} pixels, over the limit of ${options.maxInputPixels}`,
-        'image',
-        'image_too_large',
-      );
-    }
-
-    // Orientation and alpha are handled only when the image has them: each is a full extra pass over the pixels.
-    let pipeline = metadata.orientation && metadata.orientation > 1 ? decoder.rotate() : decoder;
-    if (metadata.hasAlpha) pipeline = pipeline.flatten();
-    if (metadata.width !== width || metadata.height !== height) {
-      pipeline = pipeline.resize(width, height, { fit: pre.resize, background: { r: 0, g: 0, b: 0 } });
-    }
+    // One sharp pipeline, one trip to libuv's thread pool: the format is read from the magic bytes, libvips checks
+    // the pixel limit against the header before it allocates anything, and it orients, flattens and resizes only
+    // images that need it. The header is parsed on its own only to explain a refusal.
+    if (!hasAcceptedSignature(image)) throw await formatRefusal(image);
+    let pipeline = sharp(image, { limitInputPixels: options.maxInputPixels, failOn: 'error', autoOrient: true })
+      .flatten()
+      .resize(width, height, { fit: pre.resize, background: { r: 0, g: 0, b: 0 } });
     pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline
       .raw()
       .toBuffer({ resolveWithObject: true })
-      .catch((error: unknown) => {
-        throw new BadInputError(`image: cannot decode (${firstLine(error)})`, 'image', 'invalid_image');
+      .catch(async (error: unknown) => {
+        throw (await pixelLimitRefusal(image, options.maxInputPixels)) ?? new BadInputError(`image: cannot decode (${firstLine(error)})`, 'image', 'invalid_image');
       });
     return toTensorRow(data, info.channels, pre, toValue);
   };
+}
+
+/** JPEG, PNG or WebP, by the first bytes of the file. */
+function hasAcceptedSignature(image: Buffer): boolean {
+  const jpeg = image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff;
+  const png = image.subarray(0, 8).equals(PNG_SIGNATURE);
+  const webp = image.toString('latin1', 0, 4) === 'RIFF' && image.toString('latin1', 8, 12) === 'WEBP';
+  return jpeg || png || webp;
+}
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Why bytes that are not JPEG, PNG or WebP are refused: another image format, or not an image at all. */
+async function formatRefusal(image: Buffer): Promise<BadInputError> {
+  const format = await sharp(image)
+    .metadata()
+    .then((m) => m.format)
+    .catch(() => undefined);
+  return format && !ACCEPTED_FORMATS.has(format)
+    ? new BadInputError(`image: format ${format} is not accepted (JPEG, PNG or WebP)`, 'image', 'unsupported_image_format')
+    : new BadInputError('image: not a decodable image (not JPEG, PNG or WebP data)', 'image', 'invalid_image');
+}
+
+/** The refusal of an image whose header declares more pixels than `limit`, or undefined if it does not. */
+async function pixelLimitRefusal(image: Buffer, limit: number): Promise<BadInputError | undefined> {
+  const metadata = await sharp(image, { limitInputPixels: false })
+    .metadata()
+    .catch(() => undefined);
+  const pixels = (metadata?.width ?? 0) * (metadata?.height ?? 0);
+  if (pixels <= limit) return undefined;
+  return new BadInputError(`image: ${metadata?.width}×${metadata?.height} has ${pixels} pixels, over the limit of ${limit}`, 'image', 'image_too_large');
 }
 
 /**
