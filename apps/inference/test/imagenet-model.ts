@@ -1,19 +1,20 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMobileNetV2Graph, buildResNet50Graph } from '@ai/onnx-builder';
+import { buildAlexNetGraph, buildMobileNetV2Graph, buildResNet50Graph } from '@ai/onnx-builder';
 
 /** The ImageNet-shaped architectures the bench and tests can drop into a repository. */
 export const IMAGENET_BENCH_MODELS = {
   'mobilenetv2-bench': { title: 'MobileNetV2', build: (seed: number) => buildMobileNetV2Graph({ seed }) },
   'resnet50-bench': { title: 'ResNet-50', build: (seed: number) => buildResNet50Graph({ seed }) },
+  'alexnet-bench': { title: 'AlexNet', build: (seed: number) => buildAlexNetGraph({ seed }) },
 } as const;
 export type ImageNetBenchModel = keyof typeof IMAGENET_BENCH_MODELS;
 
 export const IMAGENET_BENCH_MODEL: ImageNetBenchModel = 'mobilenetv2-bench';
 
 /**
- * Drops an ImageNet-shaped classifier into `repository` as a user would drop in a model-zoo MobileNetV2 or
- * ResNet-50: the model file plus a config (224×224 RGB, ImageNet mean/std, NCHW). The weights are seeded random, so
+ * Drops an ImageNet-shaped classifier into `repository` as a user would drop in a model-zoo MobileNetV2, ResNet-50
+ * or AlexNet: the model file plus a config (224×224 RGB, ImageNet mean/std, NCHW). The weights are seeded random, so
  * it is marked benchmarkOnly and its labels are placeholders. Reuses an existing folder. Returns the version folder.
  */
 export function writeImageNetBenchModel(repository: string, seed = 1, name: ImageNetBenchModel = IMAGENET_BENCH_MODEL): string {
