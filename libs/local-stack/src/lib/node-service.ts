@@ -85,18 +85,20 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Run
   };
   const readyPath = options.readyPath === undefined ? '/healthz' : options.readyPath;
   if (readyPath !== null) {
+    // A process that dies during start-up fails the start at once instead of after the whole ready timeout, and
+    // stops the polling, which would otherwise keep the caller's process alive until that timeout.
+    const stopPolling = new AbortController();
     try {
-      // A process that dies during start-up fails the start at once instead of after the whole ready timeout.
       const diedEarly = exited.then((code) => {
-        throw new Error(`${options.name} exited with ${code} before it was ready`);
+        const error = new Error(`${options.name} exited with ${code} before it was ready`);
+        stopPolling.abort(error);
+        throw error;
       });
-      await Promise.race([
-        diedEarly,
-        waitFor(`${options.name} at ${url}${readyPath}`, async () => {
-          const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) });
-          return res.ok;
-        }, options.readyTimeoutMs ?? 60_000, 100),
-      ]);
+      const ready = async () => {
+        const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) });
+        return res.ok;
+      };
+      await Promise.race([diedEarly, waitFor(`${options.name} at ${url}${readyPath}`, ready, options.readyTimeoutMs ?? 60_000, 100, stopPolling.signal)]);
     } catch (error) {
       await service.stop('SIGKILL');
       throw new Error(`${String(error)}\n--- ${options.name} output ---\n${output}`);
