@@ -2,8 +2,6 @@ import type { RunnableSession, TensorMap } from '@ai/model-runtime';
 
 export interface RawResult {
   batchSize: number;
-  /** Sessions run side by side, each in a back-to-back loop. */
-  sessions: number;
   runs: number;
   meanMs: number;
   imagesPerSecond: number;
@@ -28,5 +26,5 @@ export async function measureRaw(sessions: RunnableSession[], feeds: (rows: numb
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { batchSize, sessions: sessions.length, runs, meanMs: (elapsed * 1000 * sessions.length) / runs, imagesPerSecond: (runs * batchSize) / elapsed };
+  return { batchSize, runs, meanMs: (elapsed * 1000 * sessions.length) / runs, imagesPerSecond: (runs * batchSize) / elapsed };
 }
