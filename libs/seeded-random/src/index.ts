@@ -1,1 +1,2 @@
-export * from './lib/mulberry32';
+export { mulberry32 } from './lib/mulberry32';
+export { SeededRandom } from './lib/seeded-random';

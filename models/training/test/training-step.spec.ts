@@ -1,5 +1,5 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { Adam } from '../src/nn/adam';
 import { Conv2d } from '../src/nn/conv2d';
 import { Dense } from '../src/nn/dense';

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '@ai/seeded-random';
 
 // Read once, not per character: under jest's vm context every global lookup (`String`) goes through an interceptor.
 const { fromCodePoint } = String;
@@ -37,22 +37,22 @@ export const HUGE_NUMBERS = [1e308, -1e308, 2 ** 53 + 1, -(2 ** 53) - 1, 2 ** 31
 
 /** A random JSON value of bounded size: the raw material for wrong types. */
 export function randomJson(rng: SeededRandom, depth = 0): unknown {
-  switch (rng.int(0, depth > 3 ? 4 : 6)) {
+  switch (rng.between(0, depth > 3 ? 4 : 6)) {
     case 0:
       return null;
     case 1:
       return rng.chance(0.5);
     case 2:
-      return rng.chance(0.5) ? rng.pick(HUGE_NUMBERS) : rng.int(-1000, 1000);
+      return rng.chance(0.5) ? rng.pick(HUGE_NUMBERS) : rng.between(-1000, 1000);
     case 3:
       return rng.pick(NASTY_STRINGS);
     case 4:
-      return randomString(rng, rng.int(0, 40));
+      return randomString(rng, rng.between(0, 40));
     case 5:
-      return Array.from({ length: rng.int(0, 5) }, () => randomJson(rng, depth + 1));
+      return Array.from({ length: rng.between(0, 5) }, () => randomJson(rng, depth + 1));
     default: {
       const value: Record<string, unknown> = {};
-      for (let i = rng.int(0, 4); i > 0; i -= 1) value[rng.pick(['a', 'image', 'model', 'features', 'prompt', '__proto__', randomString(rng, 5)])] = randomJson(rng, depth + 1);
+      for (let i = rng.between(0, 4); i > 0; i -= 1) value[rng.pick(['a', 'image', 'model', 'features', 'prompt', '__proto__', randomString(rng, 5)])] = randomJson(rng, depth + 1);
       return value;
     }
   }
@@ -62,8 +62,8 @@ export function randomJson(rng: SeededRandom, depth = 0): unknown {
 export function randomString(rng: SeededRandom, length: number): string {
   let out = '';
   for (let i = 0; i < length; i += 1) {
-    const plane = rng.int(0, 4);
-    const code = plane === 0 ? rng.int(0, 0x7f) : plane === 1 ? rng.int(0x80, 0x7ff) : plane === 2 ? rng.int(0xd800, 0xdfff) : plane === 3 ? rng.int(0x800, 0xffff) : rng.int(0x1f300, 0x1faff);
+    const plane = rng.between(0, 4);
+    const code = plane === 0 ? rng.between(0, 0x7f) : plane === 1 ? rng.between(0x80, 0x7ff) : plane === 2 ? rng.between(0xd800, 0xdfff) : plane === 3 ? rng.between(0x800, 0xffff) : rng.between(0x1f300, 0x1faff);
     out += fromCodePoint(code);
   }
   return out;
@@ -77,7 +77,7 @@ export function deepNesting(rng: SeededRandom, depth: number): string {
 /** Flips `count` random bytes (never the first `keep`) of a copy of `bytes`. */
 export function flipBytes(rng: SeededRandom, bytes: Buffer, count: number, keep = 0): Buffer {
   const copy = Buffer.from(bytes);
-  for (let i = 0; i < count; i += 1) copy[rng.int(Math.min(keep, copy.length - 1), copy.length - 1)] ^= rng.int(1, 255);
+  for (let i = 0; i < count; i += 1) copy[rng.between(Math.min(keep, copy.length - 1), copy.length - 1)] ^= rng.between(1, 255);
   return copy;
 }
 
@@ -90,7 +90,7 @@ function mutateField(rng: SeededRandom, valid: Record<string, unknown>): { body:
   const body = { ...valid };
   const keys = Object.keys(body);
   const key = keys.length > 0 ? rng.pick(keys) : 'x';
-  const how = rng.int(0, 4);
+  const how = rng.between(0, 4);
   if (how === 0) {
     delete body[key];
     return { body, mutation: `drop ${key}` };
@@ -104,7 +104,7 @@ function mutateField(rng: SeededRandom, valid: Record<string, unknown>): { body:
     return { body, mutation: `${key}=huge number` };
   }
   if (how === 3) {
-    body[key] = rng.pick(NASTY_STRINGS) + randomString(rng, rng.int(0, 20));
+    body[key] = rng.pick(NASTY_STRINGS) + randomString(rng, rng.between(0, 20));
     return { body, mutation: `${key}=nasty string` };
   }
   body[key] = randomJson(rng);
@@ -135,11 +135,11 @@ export function* fuzzCases(targets: FuzzTarget[], count: number, seed: number, o
     } else if (roll < 0.85) {
       const text = JSON.stringify(target.valid(rng));
       const broken = rng.pick([
-        () => text.slice(0, rng.int(0, Math.max(0, text.length - 1))),
+        () => text.slice(0, rng.between(0, Math.max(0, text.length - 1))),
         () => text + rng.pick(['}', ',', ' garbage', '\u0000']),
         () => '\uFEFF' + text,
         () => text.replace(/"/g, "'"),
-        () => randomString(rng, rng.int(1, 200)),
+        () => randomString(rng, rng.between(1, 200)),
       ])();
       yield { ...base, mutation: 'malformed JSON', contentType: 'application/json', body: Buffer.from(broken) };
     } else if (roll < 0.88) {
@@ -152,7 +152,7 @@ export function* fuzzCases(targets: FuzzTarget[], count: number, seed: number, o
     } else if (roll < 0.995) {
       yield { ...base, mutation: 'empty body', contentType: 'application/json', body: Buffer.alloc(0) };
     } else {
-      const filler = Buffer.alloc(oversizeBytes + rng.int(1, 64 * 1024), 0x41);
+      const filler = Buffer.alloc(oversizeBytes + rng.between(1, 64 * 1024), 0x41);
       yield { ...base, mutation: 'oversized body', contentType: 'application/json', body: Buffer.concat([Buffer.from('{"prompt":"'), filler, Buffer.from('"}')]) };
     }
   }

@@ -1,6 +1,6 @@
 import { flipBytes, randomString } from './fuzz-cases';
 import { bombHeaderOnly, decompressionBomb, type SampleImage } from './sample-inputs';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '@ai/seeded-random';
 
 export interface ImageMutation {
   mutation: string;
@@ -16,16 +16,16 @@ let bomb: Buffer | undefined;
  */
 export function mutateImage(rng: SeededRandom, images: SampleImage[]): ImageMutation {
   const image = rng.pick(images);
-  switch (rng.int(0, 8)) {
+  switch (rng.between(0, 8)) {
     case 0:
       return { mutation: `valid ${image.name}`, bytes: image.bytes };
     case 1:
-      return { mutation: `truncated ${image.name}`, bytes: image.bytes.subarray(0, rng.int(1, Math.max(1, image.bytes.length - 1))) };
+      return { mutation: `truncated ${image.name}`, bytes: image.bytes.subarray(0, rng.between(1, Math.max(1, image.bytes.length - 1))) };
     case 2:
-      return { mutation: `flipped body bytes ${image.name}`, bytes: flipBytes(rng, image.bytes, rng.int(1, 16), 16) };
+      return { mutation: `flipped body bytes ${image.name}`, bytes: flipBytes(rng, image.bytes, rng.between(1, 16), 16) };
     case 3: {
       const bytes = Buffer.from(image.bytes);
-      for (let i = 0; i < 2; i += 1) bytes[rng.int(0, Math.min(31, bytes.length - 1))] ^= rng.int(1, 255);
+      for (let i = 0; i < 2; i += 1) bytes[rng.between(0, Math.min(31, bytes.length - 1))] ^= rng.between(1, 255);
       return { mutation: `flipped header bytes ${image.name}`, bytes };
     }
     case 4:
@@ -34,9 +34,9 @@ export function mutateImage(rng: SeededRandom, images: SampleImage[]): ImageMuta
     case 5:
       return { mutation: 'PNG header claiming 50000x50000, no data', bytes: bombHeaderOnly() };
     case 6:
-      return { mutation: 'random bytes', bytes: Buffer.from(Array.from({ length: rng.int(1, 2048) }, () => rng.int(0, 255))) };
+      return { mutation: 'random bytes', bytes: Buffer.from(Array.from({ length: rng.between(1, 2048) }, () => rng.between(0, 255))) };
     case 7:
-      return { mutation: 'text posing as an image', bytes: Buffer.from(randomString(rng, rng.int(1, 100))) };
+      return { mutation: 'text posing as an image', bytes: Buffer.from(randomString(rng, rng.between(1, 100))) };
     default:
       return { mutation: `valid ${image.name} with trailing garbage`, bytes: Buffer.concat([image.bytes, Buffer.from(randomString(rng, 50))]) };
   }

@@ -2,7 +2,7 @@ import type { FuzzTarget } from './fuzz-cases';
 import { HUGE_NUMBERS, NASTY_STRINGS, pathSegment, randomJson, randomString } from './fuzz-cases';
 import { brokenBase64, mutateImage } from './image-mutations';
 import type { SampleImage } from './sample-inputs';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '@ai/seeded-random';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/svg+xml', 'image/tiff', 'image/x-anything'];
 
@@ -14,10 +14,10 @@ function v2Tensor(rng: SeededRandom, shape: number[]): { mutation: string; body:
   const wrong: (() => { mutation: string; body: Record<string, unknown> })[] = [
     () => ({ mutation: 'v2 valid', body: { inputs: [input] } }),
     () => ({ mutation: 'v2 shape one short', body: { inputs: [{ ...input, shape: [...shape.slice(0, -1), shape[shape.length - 1] - 1] }] } }),
-    () => ({ mutation: 'v2 data shorter than shape', body: { inputs: [{ ...input, data: data().slice(0, rng.int(0, size - 1)) }] } }),
+    () => ({ mutation: 'v2 data shorter than shape', body: { inputs: [{ ...input, data: data().slice(0, rng.between(0, size - 1)) }] } }),
     () => ({ mutation: 'v2 huge batch dimension', body: { inputs: [{ ...input, shape: [rng.pick([4096, 1e6, 2 ** 31, 1e15]), ...shape.slice(1)] }] } }),
     () => ({ mutation: 'v2 zero batch', body: { inputs: [{ ...input, shape: [0, ...shape.slice(1)], data: [] }] } }),
-    () => ({ mutation: 'v2 wrong rank', body: { inputs: [{ ...input, shape: Array.from({ length: rng.int(1, 8) }, () => rng.int(0, 5)) }] } }),
+    () => ({ mutation: 'v2 wrong rank', body: { inputs: [{ ...input, shape: Array.from({ length: rng.between(1, 8) }, () => rng.between(0, 5)) }] } }),
     () => ({ mutation: 'v2 wrong datatype', body: { inputs: [{ ...input, datatype: rng.pick(['INT64', 'BYTES', 'BOOL', 'FP16', 'UINT8', 'fp32']) }] } }),
     () => ({ mutation: 'v2 strings and nulls in data', body: { inputs: [{ ...input, data: data().map((v, i) => (i % 7 === 0 ? rng.pick(['x', null, true, '1e999', {}]) : v)) }] } }),
     () => ({ mutation: 'v2 huge numbers in data', body: { inputs: [{ ...input, data: data().map(() => rng.pick(HUGE_NUMBERS)) }] } }),
@@ -59,7 +59,7 @@ export function imageInferenceTargets(images: SampleImage[]): FuzzTarget[] {
       endpoint: 'POST /infer (JSON)',
       method: 'POST',
       path: () => '/infer',
-      valid: (rng) => ({ image: rng.pick(images).bytes.toString('base64'), topK: rng.int(1, 10) }),
+      valid: (rng) => ({ image: rng.pick(images).bytes.toString('base64'), topK: rng.between(1, 10) }),
       special: (rng) => {
         const useBroken = rng.chance(0.3);
         const { mutation, value } = useBroken ? brokenBase64(rng, images) : (({ mutation: m, bytes }) => ({ mutation: m, value: bytes.toString('base64') }))(mutateImage(rng, images));
@@ -131,9 +131,9 @@ export function textGenerationTargets(): FuzzTarget[] {
   const prompt = (rng: SeededRandom) =>
     rng.pick([
       () => 'Call me Ishmael. ',
-      () => randomString(rng, rng.int(1, 40)),
+      () => randomString(rng, rng.between(1, 40)),
       () => '🐋🌊 whale\u0000 ' + rng.pick(NASTY_STRINGS),
-      () => 'x'.repeat(rng.int(200, 5_000)),
+      () => 'x'.repeat(rng.between(200, 5_000)),
       () => '\u202E\uFEFF\uD800 ünïcödé 鲸 ' + randomString(rng, 5),
     ])();
   return [
@@ -141,11 +141,11 @@ export function textGenerationTargets(): FuzzTarget[] {
       endpoint: 'POST /generate',
       method: 'POST',
       path: () => '/generate',
-      valid: (rng) => ({ prompt: prompt(rng), max_new_tokens: rng.int(1, 8), temperature: rng.next(), top_k: rng.int(0, 10), seed: rng.int(0, 1000) }),
+      valid: (rng) => ({ prompt: prompt(rng), max_new_tokens: rng.between(1, 8), temperature: rng.next(), top_k: rng.between(0, 10), seed: rng.between(0, 1000) }),
       special: (rng) => {
         const body = rng.pick([
-          () => ({ mutation: 'unicode prompt', value: { prompt: prompt(rng), max_new_tokens: rng.int(1, 4) } }),
-          () => ({ mutation: 'streaming', value: { prompt: prompt(rng), max_new_tokens: rng.int(1, 4), stream: true } }),
+          () => ({ mutation: 'unicode prompt', value: { prompt: prompt(rng), max_new_tokens: rng.between(1, 4) } }),
+          () => ({ mutation: 'streaming', value: { prompt: prompt(rng), max_new_tokens: rng.between(1, 4), stream: true } }),
           () => ({ mutation: 'token budget over the limit', value: { prompt: prompt(rng), max_new_tokens: rng.pick([0, 4096, 4097, 1e9, -1, 2.5]) } }),
           () => ({ mutation: 'sampling out of range', value: { prompt: 'a', temperature: rng.pick([-1, 5.1, 1e308, 0]), top_k: rng.pick([-1, 100_001, 0.5]), seed: rng.pick([-1, 2 ** 32, 1.5]) } }),
           () => ({ mutation: 'empty prompt', value: { prompt: '' } }),

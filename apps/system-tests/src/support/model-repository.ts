@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
-import { float32Tensor, OnnxGraphBuilder, SeededRandom } from '@ai/onnx-builder';
+import { float32Tensor, OnnxGraphBuilder } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 
 const REAL_REPOSITORY = join(WORKSPACE_ROOT, 'models');
 const STAND_IN_REPOSITORY = join(WORKSPACE_ROOT, 'tmp', 'system-tests', 'models');
@@ -19,7 +20,7 @@ function writeDenseModel(name: string, inputDims: number[], preprocessing?: Reco
   const g = new OnnxGraphBuilder({ name });
   const x = g.input('input', 'float32', ['batch', ...inputDims.slice(1)]);
   const flat = inputDims.length > 2 ? g.flatten(x) : x;
-  const weight = float32Tensor(Array.from({ length: 10 * features }, () => random.uniform() - 0.5), [10, features]);
+  const weight = float32Tensor(Array.from({ length: 10 * features }, () => random.next() - 0.5), [10, features]);
   g.output(g.dense(flat, { weight, bias: float32Tensor(new Float32Array(10), [10]) }), 'logits', 'float32', ['batch', 10]);
   const dir = join(STAND_IN_REPOSITORY, name, '1');
   mkdirSync(dir, { recursive: true });

@@ -1,9 +1,9 @@
 import * as ort from 'onnxruntime-node';
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { tinyConvClassifier } from '../../test/fixture-models';
 import { DynamicBatcher, type TensorMap } from './dynamic-batcher';
 
-const image = (rng: SeededRandom, rows = 1) => new ort.Tensor('float32', Float32Array.from({ length: rows * 784 }, () => rng.uniform()), [rows, 1, 28, 28]);
+const image = (rng: SeededRandom, rows = 1) => new ort.Tensor('float32', Float32Array.from({ length: rows * 784 }, () => rng.next()), [rows, 1, 28, 28]);
 
 describe('dynamic batcher', () => {
   let session: ort.InferenceSession;

@@ -1,5 +1,5 @@
 import { OnnxGraphBuilder } from './onnx-graph-builder';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '@ai/seeded-random';
 import { float32Tensor } from './tensor-data';
 
 /** Options of the benchmark network. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 
 export const DIGIT_SIZE = 28;
 export const DIGIT_PIXELS = DIGIT_SIZE * DIGIT_SIZE;

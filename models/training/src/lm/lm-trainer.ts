@@ -1,4 +1,4 @@
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { Adam } from './adam';
 import { softmaxCrossEntropy } from './cross-entropy';
 import { DilatedConvLm, DilatedConvLmOptions } from './dilated-conv-lm';

@@ -6,7 +6,7 @@
  *
  * Everything is seeded: the same flags give the same weights and the same reported metrics.
  */
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -66,7 +66,7 @@ function main(): void {
 
   const random = new SeededRandom(seed + 1);
   const prompt = 'The whale ';
-  const sample = decode(vocab.tokens, sampleIds(model, vocab.encode(prompt), 300, 0.8, () => random.uniform()));
+  const sample = decode(vocab.tokens, sampleIds(model, vocab.encode(prompt), 300, 0.8, () => random.next()));
   console.log(`sample (temperature 0.8): ${prompt}${sample}`);
 
   const parameterCount = model.parameters().reduce((a, p) => a + p.value.length, 0);

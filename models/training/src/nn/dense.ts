@@ -1,4 +1,5 @@
-import { float32Tensor, OnnxGraphBuilder, SeededRandom } from '@ai/onnx-builder';
+import { float32Tensor, OnnxGraphBuilder } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { gemmNN, gemmNT, gemmTN } from './gemm';
 import { Layer, Parameter, parameter } from './layer';
 

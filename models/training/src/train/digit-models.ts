@@ -1,4 +1,4 @@
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { DIGIT_CLASSES, DIGIT_SIZE } from '../data/mnist-digits';
 import { Conv2d } from '../nn/conv2d';
 import { Dense } from '../nn/dense';

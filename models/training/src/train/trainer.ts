@@ -1,4 +1,4 @@
-import { SeededRandom } from '@ai/onnx-builder';
+import { SeededRandom } from '@ai/seeded-random';
 import { Adam } from '../nn/adam';
 import { Sequential } from '../nn/sequential';
 import { argmaxRows, softmaxCrossEntropy } from '../nn/softmax-cross-entropy';

@@ -1,20 +1,44 @@
-import { mulberry32 } from '@ai/seeded-random';
+import { mulberry32 } from './mulberry32';
 
 // Read once, not per draw: under jest's vm context every global lookup (`Math`) goes through an interceptor.
-const { sqrt, log, sin, cos, PI } = Math;
+const { floor, sqrt, log, sin, cos, PI } = Math;
 
-/** Seeded uniform, normal and permutation draws over mulberry32. */
+/**
+ * Seeded draws over mulberry32: uniform, integers, picks, normals, shuffles and He initialisation. Every
+ * seeded thing in the workspace (weights, data splits, fuzz cases) draws from this one class, so a seed
+ * means the same sequence everywhere.
+ */
 export class SeededRandom {
-  private readonly next: () => number;
+  private readonly draw: () => number;
   private spare: number | undefined;
 
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
+  constructor(readonly seed: number) {
+    this.draw = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
-  uniform(): number {
-    return this.next();
+  next(): number {
+    return this.draw();
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return floor(this.draw() * n);
+  }
+
+  /** Integer in [min, max], both included. */
+  between(min: number, max: number): number {
+    return min + floor(this.draw() * (max - min + 1));
+  }
+
+  /** One of `items`, uniformly. */
+  pick<T>(items: readonly T[]): T {
+    return items[floor(this.draw() * items.length)];
+  }
+
+  /** True with the given probability. */
+  chance(probability: number): boolean {
+    return this.draw() < probability;
   }
 
   /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
@@ -24,16 +48,11 @@ export class SeededRandom {
       this.spare = undefined;
       return s;
     }
-    const u = 1 - this.next();
-    const v = this.next();
+    const u = 1 - this.draw();
+    const v = this.draw();
     const r = sqrt(-2 * log(u));
     this.spare = r * sin(2 * PI * v);
     return r * cos(2 * PI * v);
-  }
-
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
   }
 
   /** Fisher–Yates shuffle in place; returns the same array. */
@@ -50,7 +69,7 @@ export class SeededRandom {
    * from layer to layer, so deep random networks neither explode nor vanish.
    */
   heNormal(length: number, fanIn: number): Float32Array {
-    const std = Math.sqrt(2 / fanIn);
+    const std = sqrt(2 / fanIn);
     const out = new Float32Array(length);
     for (let i = 0; i < length; i++) out[i] = this.normal() * std;
     return out;
