@@ -27,7 +27,7 @@ const MLP = { hidden: 128, seed: 3, train: { epochs: 20, batchSize: 32, learning
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-function fit(name: string, model: Sequential, data: LabelledData, heldOut: LabelledData, options: Omit<TrainOptions, 'classes'>): number {
+function trainAndScore(name: string, model: Sequential, data: LabelledData, heldOut: LabelledData, options: Omit<TrainOptions, 'classes'>): number {
   console.log(`${name}: ${model.parameterCount} parameters, ${data.count} training digits`);
   train(model, data, {
     ...options,
@@ -43,7 +43,7 @@ function trainMlp(trainSet: DigitSet, heldOutSet: DigitSet): void {
   const data = { inputs: featuresOf(trainSet), labels: trainSet.labels, count: trainSet.count, sampleSize: FEATURE_COUNT };
   const heldOut = { inputs: featuresOf(heldOutSet), labels: heldOutSet.labels, count: heldOutSet.count, sampleSize: FEATURE_COUNT };
   const model = buildDigitsMlp(FEATURE_COUNT, MLP.hidden, MLP.seed);
-  const acc = fit('digits-mlp v1', model, data, heldOut, { ...MLP.train, seed: MLP.seed });
+  const acc = trainAndScore('digits-mlp v1', model, data, heldOut, { ...MLP.train, seed: MLP.seed });
   const onnx = model.toOnnx({ graphName: 'digits-mlp', input: { name: 'features', dims: ['batch', FEATURE_COUNT] }, output: { name: 'logits', dims: ['batch', DIGIT_CLASSES] } });
   writeModelArtifact(REPOSITORY, {
     name: 'digits-mlp',
@@ -71,7 +71,7 @@ function trainCnn(version: string, trainSet: DigitSet, heldOutSet: DigitSet): vo
   const std = round4(Math.sqrt(sumSq / trainSet.images.length - (sum / trainSet.images.length) ** 2));
   const normalise = (s: DigitSet): LabelledData => ({ inputs: s.images.map((v) => (v - mean) / std), labels: s.labels, count: s.count, sampleSize: DIGIT_PIXELS });
   const model = buildDigitsCnn(spec.shape, spec.seed);
-  const acc = fit(`digits-cnn v${version}`, model, normalise(trainSet), normalise(heldOutSet), { ...spec.train, seed: spec.seed });
+  const acc = trainAndScore(`digits-cnn v${version}`, model, normalise(trainSet), normalise(heldOutSet), { ...spec.train, seed: spec.seed });
   const { conv1, conv2, hidden } = spec.shape;
   const onnx = model.toOnnx({ graphName: 'digits-cnn', input: { name: 'input', dims: ['batch', 1, DIGIT_SIZE, DIGIT_SIZE] }, output: { name: 'logits', dims: ['batch', DIGIT_CLASSES] } });
   writeModelArtifact(REPOSITORY, {

@@ -5,7 +5,7 @@ import { ModelConfig } from '@ai/contracts';
 import { DIGIT_PIXELS, loadDigitSplit } from '../src/data/mnist-digits';
 import { FEATURE_COUNT, featuresOf } from '../src/data/digit-features';
 import { MAX_ARTIFACT_BYTES } from '../src/export/model-artifact';
-import { argmaxRows } from '../src/nn/softmax-cross-entropy';
+import { argmaxRows } from '../src/toolkit/softmax-cross-entropy';
 
 const REPOSITORY = resolve(__dirname, '../..');
 

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelConfig } from '@ai/contracts';
 import { loadDigitSplit } from '../src/data/mnist-digits';
-import { argmaxRows } from '../src/nn/softmax-cross-entropy';
+import { argmaxRows } from '../src/toolkit/softmax-cross-entropy';
 
 const WORKSPACE = resolve(__dirname, '../../..');
 const IMAGES = join(WORKSPACE, 'workloads/images');

@@ -1,5 +1,5 @@
 import { linearBackward, linearForward } from './dense-kernels';
-import { Parameter } from './parameter';
+import { Parameter } from '../toolkit/parameter';
 
 /** Shape of the model. */
 export interface DilatedConvLmOptions {

@@ -1,4 +1,4 @@
-import { softmaxCrossEntropy } from './cross-entropy';
+import { softmaxCrossEntropy } from '../toolkit/softmax-cross-entropy';
 import { DilatedConvLm } from './dilated-conv-lm';
 
 /**

@@ -1,6 +1,8 @@
 import { SeededRandom } from '@ai/seeded-random';
-import { Adam } from './adam';
-import { softmaxCrossEntropy } from './cross-entropy';
+import { Adam } from '../toolkit/adam';
+import { fit } from '../toolkit/fit';
+import { warmupCosine } from '../toolkit/learning-rate';
+import { softmaxCrossEntropy } from '../toolkit/softmax-cross-entropy';
 import { DilatedConvLm, DilatedConvLmOptions } from './dilated-conv-lm';
 import { bitsPerChar } from './evaluation';
 
@@ -23,43 +25,50 @@ export interface LmTrainingOptions {
   onMonitor?: (step: number, heldOutBitsPerChar: number) => void;
 }
 
-/**
- * Trains a DilatedConvLm on random windows of `trainIds` with Adam. Everything random (initial weights,
- * window offsets) comes from one SeededRandom, so the same seed and options give the same weights.
- */
-export function trainLm(trainIds: Int32Array, vocabSize: number, options: LmTrainingOptions): DilatedConvLm {
-  const random = new SeededRandom(options.seed);
-  const model = new DilatedConvLm({ ...options.model, vocabSize }, () => random.normal());
-  const adam = new Adam(model.parameters());
+/** `steps` batches of `batch` random windows of `seq` ids, each with its next-id targets. */
+function* randomWindows(trainIds: Int32Array, random: SeededRandom, options: LmTrainingOptions): Generator<{ inputs: Int32Array; targets: Int32Array }> {
   const { batch, seq } = options;
-  const rows = batch * seq;
-  const inputs = new Int32Array(rows);
-  const targets = new Int32Array(rows);
-  const dLogits = new Float32Array(rows * vocabSize);
-  const logEvery = options.logEvery ?? 100;
-  let lossSum = 0;
+  const inputs = new Int32Array(batch * seq);
+  const targets = new Int32Array(batch * seq);
   for (let step = 1; step <= options.steps; step++) {
     for (let b = 0; b < batch; b++) {
       const start = random.int(trainIds.length - seq - 1);
       inputs.set(trainIds.subarray(start, start + seq), b * seq);
       targets.set(trainIds.subarray(start + 1, start + seq + 1), b * seq);
     }
-    const acts = model.forward(inputs, batch, seq);
-    lossSum += softmaxCrossEntropy(acts.logits, targets, rows, vocabSize, dLogits).loss;
-    model.backward(acts, dLogits);
-    const lr = learningRateAt(step, options);
-    adam.step(lr);
-    if (step % logEvery === 0 || step === options.steps) {
+    yield { inputs, targets };
+  }
+}
+
+/**
+ * Trains a DilatedConvLm on random windows of `trainIds` with Adam (gradients clipped to global norm 1).
+ * Everything random (initial weights, window offsets) comes from one SeededRandom, so the same seed and
+ * options give the same weights.
+ */
+export function trainLm(trainIds: Int32Array, vocabSize: number, options: LmTrainingOptions): DilatedConvLm {
+  const random = new SeededRandom(options.seed);
+  const model = new DilatedConvLm({ ...options.model, vocabSize }, () => random.normal());
+  const rows = options.batch * options.seq;
+  const dLogits = new Float32Array(rows * vocabSize);
+  const logEvery = options.logEvery ?? 100;
+  let lossSum = 0;
+  fit({
+    batches: randomWindows(trainIds, random, options),
+    optimizer: new Adam(model.parameters(), { clipNorm: 1 }),
+    learningRate: warmupCosine(options.learningRate, options.warmupSteps, options.steps),
+    lossAndGradients: ({ inputs, targets }) => {
+      const acts = model.forward(inputs, options.batch, options.seq);
+      const { loss } = softmaxCrossEntropy(acts.logits, targets, rows, vocabSize, dLogits);
+      model.backward(acts, dLogits);
+      return loss;
+    },
+    onStep: (step, loss, lr) => {
+      lossSum += loss;
+      if (step % logEvery !== 0 && step !== options.steps) return;
       options.onProgress?.(step, lossSum / (step % logEvery || logEvery) / Math.LN2, lr);
       lossSum = 0;
       if (options.monitorIds) options.onMonitor?.(step, bitsPerChar(model, options.monitorIds));
-    }
-  }
+    },
+  });
   return model;
-}
-
-function learningRateAt(step: number, o: LmTrainingOptions): number {
-  if (step <= o.warmupSteps) return (o.learningRate * step) / o.warmupSteps;
-  const progress = (step - o.warmupSteps) / Math.max(1, o.steps - o.warmupSteps);
-  return o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }

@@ -2,7 +2,8 @@ import { float32Tensor, OnnxGraphBuilder } from '@ai/onnx-builder';
 import { SeededRandom } from '@ai/seeded-random';
 import { gemmNN, gemmNT, gemmTN } from './gemm';
 import { col2im, ConvGeometry, convOutputSize, im2col } from './im2col';
-import { Layer, Parameter, parameter } from './layer';
+import { Parameter } from '../toolkit/parameter';
+import { Layer } from './layer';
 
 export interface Conv2dOptions {
   inChannels: number;
@@ -37,8 +38,8 @@ export class Conv2d implements Layer {
     this.outHeight = outHeight;
     this.outWidth = outWidth;
     const fanIn = options.inChannels * kernel * kernel;
-    this.weight = parameter(`${options.name}.weight`, rng.heNormal(options.outChannels * fanIn, fanIn), [options.outChannels, options.inChannels, kernel, kernel]);
-    this.bias = parameter(`${options.name}.bias`, new Float32Array(options.outChannels), [options.outChannels]);
+    this.weight = new Parameter(`${options.name}.weight`, [options.outChannels, options.inChannels, kernel, kernel], rng.heNormal(options.outChannels * fanIn, fanIn));
+    this.bias = new Parameter(`${options.name}.bias`, [options.outChannels], new Float32Array(options.outChannels));
     this.params = [this.weight, this.bias];
     this.inputSize = options.inChannels * options.height * options.width;
     this.outputSize = options.outChannels * outHeight * outWidth;

@@ -1,7 +1,8 @@
 import { float32Tensor, OnnxGraphBuilder } from '@ai/onnx-builder';
 import { SeededRandom } from '@ai/seeded-random';
 import { gemmNN, gemmNT, gemmTN } from './gemm';
-import { Layer, Parameter, parameter } from './layer';
+import { Parameter } from '../toolkit/parameter';
+import { Layer } from './layer';
 
 /**
  * Fully connected layer y = x·Wᵀ + b with W stored [out, in], the layout of ONNX Gemm with transB = 1.
@@ -14,8 +15,8 @@ export class Dense implements Layer {
   private input: Float32Array = new Float32Array(0);
 
   constructor(readonly inputSize: number, readonly outputSize: number, private readonly name: string, rng: SeededRandom) {
-    this.weight = parameter(`${name}.weight`, rng.heNormal(outputSize * inputSize, inputSize), [outputSize, inputSize]);
-    this.bias = parameter(`${name}.bias`, new Float32Array(outputSize), [outputSize]);
+    this.weight = new Parameter(`${name}.weight`, [outputSize, inputSize], rng.heNormal(outputSize * inputSize, inputSize));
+    this.bias = new Parameter(`${name}.bias`, [outputSize], new Float32Array(outputSize));
     this.params = [this.weight, this.bias];
   }
 

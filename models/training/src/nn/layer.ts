@@ -1,16 +1,5 @@
 import { OnnxGraphBuilder } from '@ai/onnx-builder';
-
-/** A trainable tensor and its gradient, accumulated by `backward` and consumed by the optimizer. */
-export interface Parameter {
-  name: string;
-  value: Float32Array;
-  grad: Float32Array;
-  dims: number[];
-}
-
-export function parameter(name: string, value: Float32Array, dims: number[]): Parameter {
-  return { name, value, grad: new Float32Array(value.length), dims };
-}
+import { Parameter } from '../toolkit/parameter';
 
 /**
  * One layer of a sequential network over a batch stored as one flat row-major array (NCHW or N×features).

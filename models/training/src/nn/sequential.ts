@@ -1,5 +1,6 @@
 import { OnnxGraphBuilder } from '@ai/onnx-builder';
-import { Layer, Parameter } from './layer';
+import { Parameter } from '../toolkit/parameter';
+import { Layer } from './layer';
 
 /** Describes the exported graph's single input and output. */
 export interface OnnxSignature {

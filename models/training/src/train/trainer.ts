@@ -1,7 +1,9 @@
 import { SeededRandom } from '@ai/seeded-random';
-import { Adam } from '../nn/adam';
 import { Sequential } from '../nn/sequential';
-import { argmaxRows, softmaxCrossEntropy } from '../nn/softmax-cross-entropy';
+import { Adam } from '../toolkit/adam';
+import { fit } from '../toolkit/fit';
+import { stepDecay } from '../toolkit/learning-rate';
+import { argmaxRows, softmaxCrossEntropy } from '../toolkit/softmax-cross-entropy';
 
 /** Inputs [count, sampleSize] (already preprocessed exactly as the exported model will receive them) and labels. */
 export interface LabelledData {
@@ -25,35 +27,63 @@ export interface TrainOptions {
   onEpoch?: (report: { epoch: number; loss: number; trainAccuracy: number; seconds: number }) => void;
 }
 
-/** Mini-batch Adam on softmax cross-entropy; a fresh seeded shuffle of the training set every epoch. */
-export function train(model: Sequential, data: LabelledData, options: TrainOptions): void {
+/** One mini-batch of an epoch; `last` marks the epoch's final batch. */
+interface DigitBatch {
+  epoch: number;
+  last: boolean;
+  x: Float32Array;
+  labels: Uint8Array;
+  size: number;
+}
+
+/** Every epoch, a fresh seeded shuffle of the training set cut into mini-batches. */
+function* shuffledBatches(data: LabelledData, options: TrainOptions): Generator<DigitBatch> {
   const rng = new SeededRandom(options.seed);
-  const optimizer = new Adam(model.params, { learningRate: options.learningRate, weightDecay: options.weightDecay });
   const order = Array.from({ length: data.count }, (_, i) => i);
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const started = performance.now();
     rng.shuffle(order);
-    let lossSum = 0;
-    let correct = 0;
     for (let start = 0; start < data.count; start += options.batchSize) {
-      const batch = Math.min(options.batchSize, data.count - start);
-      const x = new Float32Array(batch * data.sampleSize);
-      const labels = new Uint8Array(batch);
-      for (let b = 0; b < batch; b++) {
+      const size = Math.min(options.batchSize, data.count - start);
+      const x = new Float32Array(size * data.sampleSize);
+      const labels = new Uint8Array(size);
+      for (let b = 0; b < size; b++) {
         const i = order[start + b];
         x.set(data.inputs.subarray(i * data.sampleSize, (i + 1) * data.sampleSize), b * data.sampleSize);
         labels[b] = data.labels[i];
       }
-      const logits = model.forward(x, batch);
-      const { loss, grad } = softmaxCrossEntropy(logits, labels, batch, options.classes);
-      lossSum += loss * batch;
-      argmaxRows(logits, batch, options.classes).forEach((p, b) => (correct += p === labels[b] ? 1 : 0));
-      model.backward(grad, batch);
-      optimizer.step();
+      yield { epoch, last: start + size >= data.count, x, labels, size };
     }
-    options.onEpoch?.({ epoch, loss: lossSum / data.count, trainAccuracy: correct / data.count, seconds: (performance.now() - started) / 1000 });
-    optimizer.learningRate *= options.learningRateDecay ?? 1;
   }
+}
+
+/** Mini-batch Adam on softmax cross-entropy over shuffled epochs, with step decay of the learning rate. */
+export function train(model: Sequential, data: LabelledData, options: TrainOptions): void {
+  const stepsPerEpoch = Math.ceil(data.count / options.batchSize);
+  let epochStarted = performance.now();
+  let lossSum = 0;
+  let correct = 0;
+  fit({
+    batches: shuffledBatches(data, options),
+    optimizer: new Adam(model.params, { learningRate: options.learningRate, weightDecay: options.weightDecay }),
+    learningRate: stepDecay(options.learningRate, options.learningRateDecay ?? 1, stepsPerEpoch),
+    lossAndGradients: ({ x, labels, size }) => {
+      const logits = model.forward(x, size);
+      const grad = new Float32Array(logits.length);
+      const { loss } = softmaxCrossEntropy(logits, labels, size, options.classes, grad);
+      argmaxRows(logits, size, options.classes).forEach((p, b) => (correct += p === labels[b] ? 1 : 0));
+      model.backward(grad, size);
+      return loss;
+    },
+    onStep: (_step, loss, _lr, batch) => {
+      lossSum += loss * batch.size;
+      if (!batch.last) return;
+      const seconds = (performance.now() - epochStarted) / 1000;
+      options.onEpoch?.({ epoch: batch.epoch, loss: lossSum / data.count, trainAccuracy: correct / data.count, seconds });
+      epochStarted = performance.now();
+      lossSum = 0;
+      correct = 0;
+    },
+  });
 }
 
 /** Share of samples whose highest logit is the label. */

@@ -11,4 +11,9 @@ export class Parameter {
     if (value.length !== expected) throw new Error(`${name}: ${value.length} values for dims [${dims.join(', ')}]`);
     this.grad = new Float32Array(value.length);
   }
+
+  /** Weights (two or more dims) get weight decay; biases and other vectors do not. */
+  get isWeight(): boolean {
+    return this.dims.length > 1;
+  }
 }
