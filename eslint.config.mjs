@@ -1,9 +1,44 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * Module boundaries: apps may import libs, libs never import apps, contracts import nothing of ours.
- * The dependency matrix below is enforced on every `nx lint`.
+ * Module boundaries, enforced on every `nx lint`. Two axes:
+ * - `type:` — apps may import libs, libs never import apps, contracts import nothing of ours;
+ * - `scope:` — which libs each part of the system may use: the serving libs belong to inference, the queue
+ *   to the dispatcher, workload and report to the load tester; `scope:shared` (contracts, logging, the HTTP
+ *   skeleton, the PRNG) is open to all. Tests and benchmarks may also use the test-support libs: local-stack
+ *   (starts redis-server and the services) and onnx-builder (writes model files).
  */
+const typeConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+];
+const scopeRules = {
+  'scope:shared': ['scope:shared'],
+  'scope:inference': ['scope:shared', 'scope:inference'],
+  'scope:dispatcher': ['scope:shared', 'scope:dispatcher'],
+  'scope:load-tester': ['scope:shared', 'scope:load-tester', 'scope:stack'],
+  'scope:stack': ['scope:shared'],
+  'scope:model-building': ['scope:shared'],
+  'scope:models': ['scope:shared', 'scope:model-building'],
+  'scope:charts': ['scope:shared', 'scope:stack', 'scope:model-building'],
+  'scope:system-tests': ['scope:shared', 'scope:stack', 'scope:model-building', 'scope:inference', 'scope:dispatcher', 'scope:load-tester'],
+};
+const TEST_SUPPORT = ['scope:stack', 'scope:model-building'];
+const boundaries = (extra = []) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    depConstraints: [
+      ...typeConstraints,
+      ...Object.entries(scopeRules).map(([sourceTag, allowed]) => ({ sourceTag, onlyDependOnLibsWithTags: [...new Set([...allowed, ...extra])] })),
+    ],
+  },
+];
+const TEST_FILES = ['**/*.spec.ts', '**/*.test.ts', '**/test/**/*.ts', '**/bench/**/*.ts'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -12,24 +47,12 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.test.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': boundaries(TEST_SUPPORT), '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];
