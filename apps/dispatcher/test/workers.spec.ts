@@ -86,6 +86,9 @@ describe('dispatcher workers', () => {
     expect(body).toMatchObject({ jobId, model: 'digits-mlp', status: 'completed', clientRef: 'cb-1', attempts: 1, result: { echo: { features: [5] } } });
     expect(body.timings.finishedAt).toBeGreaterThanOrEqual(body.timings.startedAt);
     expect(receiver.hits()).toBeGreaterThanOrEqual(2); // the first delivery was answered 503
+    // One id end to end: the job id reached inference and the callback as X-Request-Id.
+    expect(upstream.requestIds[upstream.bodies.findIndex((b) => (b.features as number[])?.[0] === 5)]).toBe(jobId);
+    expect(receiver.requestIds[receiver.received.indexOf(body)]).toBe(jobId);
   });
 
   it('POSTs a callback for a job that finally failed', async () => {

@@ -12,7 +12,8 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { HttpSender, runLoad, type LoadRunResult } from '@ai/workload';
+import { HttpClient } from '@ai/http-client';
+import { runLoad, type LoadRunResult } from '@ai/workload';
 
 const SECONDS = 3;
 const STEP = 1000;
@@ -37,7 +38,7 @@ function bodyOf(bytes: number): Buffer[] {
   return [Buffer.from(`{"model":"digits-cnn","image":"${image}","clientRef":"`), Buffer.from('0"}')];
 }
 
-async function closedLoop(sender: HttpSender, url: URL, body: Buffer[], concurrency = 64, ms = 2000): Promise<number> {
+async function closedLoop(sender: HttpClient, url: URL, body: Buffer[], concurrency = 64, ms = 2000): Promise<number> {
   let done = 0;
   const end = performance.now() + ms;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -49,7 +50,7 @@ async function closedLoop(sender: HttpSender, url: URL, body: Buffer[], concurre
   return done / (ms / 1000);
 }
 
-async function openLoop(sender: HttpSender, url: URL, body: Buffer[], rate: number): Promise<LoadRunResult> {
+async function openLoop(sender: HttpClient, url: URL, body: Buffer[], rate: number): Promise<LoadRunResult> {
   return runLoad({
     rates: new Array(SECONDS).fill(rate),
     timeoutMs: 5_000,
@@ -68,7 +69,7 @@ function sustained(result: LoadRunResult, rate: number): { ok: boolean; worstPct
   return { ok, worstPct: worst * 100 };
 }
 
-async function searchRate(label: string, sender: HttpSender, url: URL, body: Buffer[]): Promise<number> {
+async function searchRate(label: string, sender: HttpClient, url: URL, body: Buffer[]): Promise<number> {
   let best = 0;
   for (let rate = STEP; rate <= MAX_RATE; rate += STEP) {
     const result = await openLoop(sender, url, body, rate);
@@ -87,7 +88,7 @@ async function main() {
   const { loadavg, cpus } = await import('node:os');
   console.log(`Machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
   const server = await startServer();
-  const sender = new HttpSender({ maxSockets: 2048 });
+  const sender = new HttpClient({ maxSockets: 2048 });
   const small = bodyOf(64);
   const large = bodyOf(100 * 1024);
   try {

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobCallback, JobStatus } from '@ai/contracts';
-import type { HttpAnswer, HttpSender, RequestResult, ScheduledRequest } from '@ai/workload';
+import type { HttpAnswer, HttpClient } from '@ai/http-client';
+import type { RequestResult, ScheduledRequest } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
 import type { RequestBodies } from './request-bodies';
 
@@ -12,7 +13,7 @@ export interface DispatcherExecutorOptions {
   model: string;
   /** Images or prompts: what the requests carry. */
   bodies: RequestBodies;
-  sender: HttpSender;
+  sender: HttpClient;
   collect: CollectMode;
   /** Needed for `callback`: where the dispatcher POSTs results, and who matches them. */
   callbackUrl?: string;

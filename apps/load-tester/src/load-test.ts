@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescription, type SloSpec, type SystemSample, type WrittenReport } from '@ai/report';
-import { HttpSender, runLoad, totalRequests, type LoadProgress, type LoadRunResult, type SecondSchedule } from '@ai/workload';
+import { HttpClient } from '@ai/http-client';
+import { runLoad, totalRequests, type LoadProgress, type LoadRunResult, type SecondSchedule } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
 import { dispatcherExecutor, type CollectMode } from './dispatcher-executor';
 import type { RequestBodies } from './request-bodies';
@@ -54,7 +55,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
   const startedAt = new Date();
   const dir = options.dir ?? createReportDirectory(options.reportsDir, startedAt);
   const csv = new RequestCsvWriter(join(dir, 'requests.csv'));
-  const sender = new HttpSender();
+  const sender = new HttpClient();
   const origin = performance.now();
   const sampler = new SystemSampler({ target: options.target, model: options.model, prometheusUrl: options.prometheusUrl, origin });
   try {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpSender, runLoad, type LoadRunResult } from '@ai/workload';
+import { HttpClient } from '@ai/http-client';
+import { runLoad, type LoadRunResult } from '@ai/workload';
 import { createReportDirectory, RequestCsvWriter, sloVerdict, writeReport, type SystemSample } from '../src';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -27,7 +28,7 @@ describe('writeReport', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    const sender = new HttpSender();
+    const sender = new HttpClient();
     root = mkdtempSync(join(tmpdir(), 'report-'));
     dir = createReportDirectory(root, new Date('2026-01-02T03:04:05.678Z'));
     const csv = new RequestCsvWriter(join(dir, 'requests.csv'));

@@ -5,4 +5,3 @@ export * from './lib/latency-recorder';
 export * from './lib/outcome-ledger';
 export * from './lib/open-loop-scheduler';
 export * from './lib/load-run';
-export * from './lib/http-sender';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpSender, runLoad, type RequestRecord, type RequestResult } from '../src';
+import { HttpClient } from '@ai/http-client';
+import { runLoad, type RequestRecord, type RequestResult } from '../src';
 
 /** A real HTTP server on 127.0.0.1 whose answer to each request is decided by `handle`. */
 async function startServer(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -20,7 +21,7 @@ async function startServer(handle: (req: http.IncomingMessage, res: http.ServerR
   };
 }
 
-function postExecutor(sender: HttpSender, url: URL) {
+function postExecutor(sender: HttpClient, url: URL) {
   const body = [Buffer.from('{"n":1}')];
   return async (_request: unknown, signal: AbortSignal): Promise<RequestResult> => {
     const answer = await sender.postJson(url, body, signal);
@@ -29,7 +30,7 @@ function postExecutor(sender: HttpSender, url: URL) {
 }
 
 describe('runLoad against a local HTTP server', () => {
-  const sender = new HttpSender();
+  const sender = new HttpClient();
   afterAll(() => sender.close());
 
   it('sends and completes every second within 2 % of its target rate (200 requests/s for 3 s)', async () => {

@@ -21,6 +21,8 @@ export interface FakeInference {
   served: Record<string, number>;
   /** Every request body received, in order. */
   bodies: Record<string, unknown>[];
+  /** The X-Request-Id of each of those requests, in the same order. */
+  requestIds: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export interface FakeInference {
 export async function startFakeInference(options: FakeInferenceOptions = {}): Promise<FakeInference> {
   const served: Record<string, number> = {};
   const bodies: Record<string, unknown>[] = [];
+  const requestIds: (string | undefined)[] = [];
   const seen = new Map<string, number>();
   let busy = 0;
   const line: (() => void)[] = [];
@@ -50,6 +53,7 @@ export async function startFakeInference(options: FakeInferenceOptions = {}): Pr
     const text = Buffer.concat(chunks).toString();
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
     bodies.push(body);
+    requestIds.push(req.headers['x-request-id'] as string | undefined);
     const count = (seen.get(text) ?? 0) + 1;
     seen.set(text, count);
     await acquire();
@@ -82,6 +86,7 @@ export async function startFakeInference(options: FakeInferenceOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     served,
     bodies,
+    requestIds,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

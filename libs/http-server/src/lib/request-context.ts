@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { REQUEST_ID_PATTERN } from '@ai/http-client';
 import type { Logger } from '@ai/observability';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -15,7 +14,7 @@ declare module 'express-serve-static-core' {
 export function requestId() {
   return (req: Request, res: Response, next: NextFunction) => {
     const given = req.header('x-request-id');
-    req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    req.id = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     next();
   };

@@ -1,5 +1,8 @@
 import type { JobCallback } from '@ai/contracts';
-import { postJson } from './http-post';
+import { HttpClient, toRequestId } from '@ai/http-client';
+
+/** One keep-alive pool for every callback sent from this process. */
+const http = new HttpClient();
 
 /** How one delivery went: delivered, or not, and whether trying again could change that. */
 export type CallbackAttempt = { delivered: true } | { delivered: false; retryable: boolean; detail: string };
@@ -10,9 +13,7 @@ export type CallbackAttempt = { delivered: true } | { delivered: false; retryabl
  */
 export async function postCallback(url: string, body: JobCallback, timeoutMs: number): Promise<CallbackAttempt> {
   try {
-    const response = await postJson(new URL(url), JSON.stringify(body), timeoutMs, undefined, {
-      'x-request-id': body.jobId.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 128),
-    });
+    const response = await http.request('POST', new URL(url), { body: JSON.stringify(body), headers: { 'x-request-id': toRequestId(body.jobId) }, timeoutMs });
     if (response.ok) return { delivered: true };
     const { status } = response;
     const retryable = !(status >= 300 && status < 500 && status !== 408 && status !== 429);

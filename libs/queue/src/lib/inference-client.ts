@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { InferenceTimings } from '@ai/contracts';
+import { HttpClient, HttpTimeout, toRequestId, type HttpAnswer } from '@ai/http-client';
 import type { InferenceTask } from './job-types';
-import { postJson, UpstreamTimeout, type RawAnswer } from './http-post';
 import { RetryableUpstreamError } from './upstream-error';
 
 /** The inference endpoint for each kind of input. */
@@ -27,6 +27,9 @@ export interface InferenceCallResult {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
+/** One keep-alive pool for every model's calls in this process. */
+const http = new HttpClient();
+
 /** Calls one model's inference service and classifies failures as retryable or unrecoverable. */
 export class InferenceClient {
   private readonly urls: string[];
@@ -42,32 +45,35 @@ export class InferenceClient {
   /**
    * POSTs `body` to the task's endpoint; throws RetryableUpstreamError or UnrecoverableError on failure. With
    * several URLs, a refused connection (the request never reached a server, e.g. a replica shutting down) moves
-   * on to the next URL at once instead of spending one of the job's attempts.
+   * on to the next URL at once instead of spending one of the job's attempts. `requestId` (the job id) goes
+   * out as X-Request-Id, so the inference service logs the same id as the dispatcher.
    */
-  async call(task: InferenceTask, body: unknown, signal?: AbortSignal): Promise<InferenceCallResult> {
+  async call(task: InferenceTask, body: unknown, signal?: AbortSignal, requestId?: string): Promise<InferenceCallResult> {
     const payload = JSON.stringify(body);
     for (let tried = 1; ; tried += 1) {
       const base = this.urls[this.next];
       this.next = (this.next + 1) % this.urls.length;
       try {
-        return await this.post(base, TASK_PATHS[task], payload, signal);
+        return await this.post(base, TASK_PATHS[task], payload, signal, requestId);
       } catch (error) {
         if (!(error instanceof RetryableUpstreamError && isConnectionRefused(error.cause)) || tried >= this.urls.length) throw error;
       }
     }
   }
 
-  private async post(base: string, path: string, payload: string, signal?: AbortSignal): Promise<InferenceCallResult> {
+  private async post(base: string, path: string, payload: string, signal?: AbortSignal, requestId?: string): Promise<InferenceCallResult> {
     const url = base + path;
     const started = performance.now();
-    let answer: RawAnswer;
+    let answer: HttpAnswer;
     try {
-      answer = await postJson(new URL(url), payload, this.timeoutMs, signal);
+      const headers = requestId === undefined ? undefined : { 'x-request-id': toRequestId(requestId) };
+      answer = await http.request('POST', new URL(url), { body: payload, headers, signal, timeoutMs: this.timeoutMs });
     } catch (error) {
-      const reason = error instanceof UpstreamTimeout ? error.message : `connection failed: ${describe(error)}`;
+      const reason = error instanceof HttpTimeout ? error.message : `connection failed: ${describe(error)}`;
       throw new RetryableUpstreamError(`${url} ${reason}`, undefined, { cause: error });
     }
-    const { status, ok, text } = answer;
+    const { status, ok } = answer;
+    const text = answer.body.toString('utf8');
     const inferenceMs = performance.now() - started;
     if (!ok) {
       const message = `${url} answered ${status}: ${errorMessage(text)}`;

@@ -11,9 +11,11 @@ import { RetryableUpstreamError } from './upstream-error';
 /** A real HTTP server whose answer per path is scripted: [status, body, delayMs]. */
 async function scripted(routes: Record<string, () => [number, unknown, number?] | [number, unknown, number, Record<string, string>]>) {
   const hits: string[] = [];
+  const requestIds: (string | undefined)[] = [];
   const server: Server = createServer(async (req, res) => {
     for await (const _chunk of req) void _chunk;
     hits.push(req.url ?? '');
+    requestIds.push(req.headers['x-request-id'] as string | undefined);
     const [status, body, delayMs = 0, headers = {}] = routes[req.url ?? '']?.() ?? [404, { error: { message: 'nope' } }];
     setTimeout(() => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body)), delayMs);
   });
@@ -21,6 +23,7 @@ async function scripted(routes: Record<string, () => [number, unknown, number?] 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
+    requestIds,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -45,6 +48,11 @@ describe('the inference client', () => {
     expect(result.server).toMatchObject({ batchSize: 4 });
     expect(result.upstream).toBe(upstream.url);
     expect(result.inferenceMs).toBeGreaterThan(0);
+  });
+
+  it('sends the job id as X-Request-Id, so both services log the same id', async () => {
+    await new InferenceClient({ urls: [upstream.url] }).call('infer', { image: 'AA==' }, undefined, 'digits-cnn:42');
+    expect(upstream.requestIds.at(-1)).toBe('digits-cnn:42');
   });
 
   it('classifies a 4xx as unrecoverable and a 5xx as retryable, keeping the upstream message', async () => {

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'http-client',
+  preset: '../../jest.preset.js',
+};
