@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
+import { parseEnv, serviceEnv } from '@ai/http-server';
 
 const list = (value: string) =>
   value
@@ -31,14 +32,10 @@ const InferenceUrls = z
   });
 
 /** Every setting of the dispatcher, from the environment, with its description and default. */
-export const DispatcherEnv = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0 picks a free one).'),
-  HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info').describe('winston log level.'),
-  LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100).'),
+export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis holding the queues.'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('bull').describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
-  INFERENCE_URLS: InferenceUrls.default(() => ({ 'digits-cnn': ['http://127.0.0.1:8080'] })).describe(
+  INFERENCE_URLS: InferenceUrls.prefault('digits-cnn=http://127.0.0.1:8080').describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
   ),
   ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only /health, /ready, /metrics).'),
@@ -62,21 +59,15 @@ export const DispatcherEnv = z.object({
   COMPLETED_RETENTION_COUNT: z.coerce.number().int().min(1).default(10_000).describe('...and at most this many per model.'),
   FAILED_RETENTION_SECONDS: z.coerce.number().int().min(1).default(7 * 86_400).describe('Failed jobs (the dead-letter set) stay this long...'),
   FAILED_RETENTION_COUNT: z.coerce.number().int().min(1).default(100_000).describe('...and at most this many per model.'),
-  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0).describe('On SIGTERM, keep serving this long with /ready false (so load balancers stop routing here) before closing.'),
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000).describe('On SIGTERM, how long active jobs and requests may take to finish.'),
 });
 export type DispatcherConfig = z.output<typeof DispatcherEnv>;
 
 /** Parses the environment once at start-up; a bad value throws a message naming the variable. */
 export function parseDispatcherConfig(env: NodeJS.ProcessEnv = process.env): DispatcherConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = DispatcherEnv.safeParse(present);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new Error(`invalid environment: ${problems.join('; ')}`);
+  return parseEnv(DispatcherEnv, env);
 }
 
 /** The same defaults, for tests and in-process starts: `configFor({ REDIS_URL: ... })`. */
 export function configFor(env: Record<string, string | number>): DispatcherConfig {
-  return parseDispatcherConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
+  return parseEnv(DispatcherEnv, env);
 }

@@ -1,26 +1,14 @@
-import { createLogger } from '@ai/observability';
-import { exitOnSignals } from '@ai/http-server';
-import { parseDispatcherConfig } from './config';
+import { runService } from '@ai/http-server';
+import { DispatcherEnv } from './config';
 import { start } from './server';
 import { forkWorkerProcesses } from './worker-processes';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseDispatcherConfig();
-  } catch (error) {
-    console.error(JSON.stringify({ level: 'error', service: 'dispatcher', message: (error as Error).message }));
-    process.exit(2);
-  }
-  const logger = createLogger({ service: 'dispatcher', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
-  const dispatcher = await start(config);
-  const forks = config.WORKER_PROCESSES > 0 ? forkWorkerProcesses(config.WORKER_PROCESSES, logger) : undefined;
-  exitOnSignals(logger, async () => {
-    await Promise.all([dispatcher.stop(), forks?.stop()]);
-  }, config.SHUTDOWN_GRACE_MS + 5_000);
-}
-
-main().catch((error: unknown) => {
-  console.error(JSON.stringify({ level: 'error', service: 'dispatcher', message: 'start-up failed', error: String((error as Error)?.stack ?? error) }));
-  process.exit(1);
+void runService({
+  name: 'dispatcher',
+  env: DispatcherEnv,
+  start: async (config, logger) => {
+    const dispatcher = await start(config, { logger });
+    const forks = config.WORKER_PROCESSES > 0 ? forkWorkerProcesses(config.WORKER_PROCESSES, logger) : undefined;
+    return { stop: async () => void (await Promise.all([dispatcher.stop(), forks?.stop()])) };
+  },
 });

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type IORedis from 'ioredis';
-import { createLogger, createMetricsRegistry } from '@ai/observability';
+import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { AppError, createHttpApp, listen } from '@ai/http-server';
 import { CallbackAllowlist, CallbackNotifier, createProducerConnection, JobWaiter, jobStatusOf, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
 import type { DispatcherConfig } from './config';
@@ -55,9 +55,14 @@ function requireApiKey(keys: readonly string[]) {
  * Starts the dispatcher in this process: the API (ROLE all|api), the workers (ROLE all|worker), or both.
  * Worker-only processes still serve /health, /ready and /metrics.
  */
-export async function start(config: DispatcherConfig): Promise<RunningDispatcher> {
+export interface StartOptions {
+  /** A logger to use instead of one built from the config. */
+  logger?: Logger;
+}
+
+export async function start(config: DispatcherConfig, options: StartOptions = {}): Promise<RunningDispatcher> {
   const startedAt = Date.now();
-  const logger = createLogger({ service: 'dispatcher', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  const logger = options.logger ?? createLogger({ service: 'dispatcher', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
   const registry = createMetricsRegistry({ service: 'dispatcher' });
   const models = Object.keys(config.INFERENCE_URLS);
   const redis = createProducerConnection(config.REDIS_URL);

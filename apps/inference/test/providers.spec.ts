@@ -18,13 +18,13 @@ describe('execution providers', () => {
     await expect(startInference({ MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cuda' })).rejects.toThrow(/cannot open .*model\.onnx on execution provider cuda/);
   });
 
-  it('the process exits non-zero with that message, and with a message naming a bad variable', async () => {
-    for (const [env, messages] of [
-      [{ ORT_PROVIDERS: 'cuda' }, ['"message":"start-up failed"', 'on execution provider cuda: ']],
-      [{ ORT_PROVIDERS: 'tpu' }, ['invalid environment: ORT_PROVIDERS: ']],
+  it('the process exits 1 with that message, and 2 (invalid configuration) with a message naming a bad variable', async () => {
+    for (const [env, exitCode, messages] of [
+      [{ ORT_PROVIDERS: 'cuda' }, 1, ['"message":"start-up failed"', 'on execution provider cuda: ']],
+      [{ ORT_PROVIDERS: 'tpu' }, 2, ['invalid environment: ORT_PROVIDERS: ', '"problems":["ORT_PROVIDERS: ']],
     ] as const) {
       const service = await startNodeService({ name: 'inference', entry: 'apps/inference/src/main.ts', env: { MODEL_NAME: 'digits-cnn', ...env }, readyPath: null });
-      expect(await service.exited).toBe(1);
+      expect(await service.exited).toBe(exitCode);
       for (const message of messages) expect(service.output()).toContain(message);
     }
   });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { ModelName } from '@ai/contracts';
 
 /** Options of `main.js run`. */
 export const RunArgs = z.object({
@@ -7,7 +8,7 @@ export const RunArgs = z.object({
   target: z.url().optional().describe('Dispatcher URL; without it the whole stack is started on this machine.'),
   images: z.string().min(1).default('workloads/images'),
   'max-images': z.coerce.number().int().min(1).optional().describe('Send at most this many requests (and load at most this many images).'),
-  model: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').optional().describe('Default digits-cnn, or tiny-lm with --prompts.'),
+  model: ModelName.optional().describe('Default digits-cnn, or tiny-lm with --prompts.'),
   prompts: z.string().min(1).optional().describe('Prompt pool (one per line, # comments): requests carry prompts for a text-generation model instead of images.'),
   'max-new-tokens': z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for.'),
   'generation-seed': z.coerce.number().int().min(0).optional().describe('Fixed sampling seed for every prompt (default: sampled freely).'),

@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { ModelName } from '@ai/contracts';
+import { parseEnv, serviceEnv } from '@ai/http-server';
 
 /** Every setting of the load tester's server mode (and the defaults of the CLI), from the environment. */
-export const LoadTesterEnv = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3003).describe('HTTP port of the server mode (0 picks a free one).'),
-  HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info').describe('winston log level.'),
-  LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100).'),
+export const LoadTesterEnv = serviceEnv({ port: 3003, portDescription: 'HTTP port of the server mode (0 picks a free one).' }).extend({
   TARGET_URL: z.url().default('http://127.0.0.1:3000').describe('The dispatcher the server mode sends to.'),
   CALLBACK_URL: z.url().optional().describe('URL the dispatcher POSTs results to (this server\'s /storeLatency as the dispatcher can reach it); default http://127.0.0.1:PORT/storeLatency.'),
-  MODEL_NAME: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('digits-cnn').describe('Model the requests are for.'),
+  MODEL_NAME: ModelName.default('digits-cnn').describe('Model the requests are for.'),
   IMAGES_DIR: z.string().min(1).default('workloads/images').describe('Folder of .png/.jpg/.jpeg/.webp images sent as request bodies.'),
   PROMPTS_FILE: z.string().min(1).default('workloads/prompts.txt').describe('Prompt pool (one per line, # comments) sent instead of images when the model is tiny-lm.'),
   MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for (text generation).'),
@@ -24,9 +22,5 @@ export type LoadTesterConfig = z.output<typeof LoadTesterEnv>;
 
 /** Parses the environment once at start-up; a bad value throws a message naming the variable. */
 export function parseLoadTesterConfig(env: NodeJS.ProcessEnv = process.env): LoadTesterConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = LoadTesterEnv.safeParse(present);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new Error(`invalid environment: ${problems.join('; ')}`);
+  return parseEnv(LoadTesterEnv, env);
 }

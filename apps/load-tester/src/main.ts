@@ -1,24 +1,20 @@
-import { exitOnSignals } from '@ai/http-server';
+import { EXIT_INVALID_CONFIG, InvalidEnvironment, runService } from '@ai/http-server';
 import { createLogger } from '@ai/observability';
 import { parseRunArgs, RUN_USAGE } from './cli-args';
 import { cliRun, EXIT } from './cli-run';
-import { parseLoadTesterConfig, type LoadTesterConfig } from './config';
+import { LoadTesterEnv, parseLoadTesterConfig, type LoadTesterConfig } from './config';
 import { start } from './server';
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'serve') return runService({ name: 'load-tester', env: LoadTesterEnv, start: (config, logger) => start(config, { logger }) });
   let config: LoadTesterConfig;
   try {
     config = parseLoadTesterConfig();
   } catch (error) {
-    console.error((error as Error).message);
-    process.exit(EXIT.usage);
-  }
-  if (command === 'serve') {
-    const logger = createLogger({ service: 'load-tester', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
-    const running = await start(config, { logger });
-    exitOnSignals(logger, running.stop);
-    return;
+    // The same exit status as every service's; the message is for a person at a terminal.
+    console.error(error instanceof InvalidEnvironment ? error.message : String(error));
+    process.exit(EXIT_INVALID_CONFIG);
   }
   if (command !== 'run') {
     console.error(command === undefined || command === '--help' ? RUN_USAGE : `unknown command "${command}"\n${RUN_USAGE}`);

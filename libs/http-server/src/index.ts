@@ -6,3 +6,5 @@ export * from './lib/create-app';
 export * from './lib/http-server';
 export * from './lib/express-server';
 export * from './lib/shutdown';
+export { envBoolean, envTable, EXIT_INVALID_CONFIG, InvalidEnvironment, LOG_LEVELS, parseEnv, serviceEnv, withEnvTable } from './lib/service-env';
+export { runService, type ServiceDefinition } from './lib/run-service';

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { Base64Image, GenerateRequest, InferenceTimings } from './inference';
-
-/** Model names double as queue names: keep them to characters that are safe in Redis keys and URLs. */
-export const ModelName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63 characters');
+import { ModelName } from './model-config';
 
 /**
  * One unit of work. Exactly one of `image`, `features` or `prompt` is given; it decides which inference

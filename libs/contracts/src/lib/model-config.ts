@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** Model names double as queue names: keep them to characters that are safe in Redis keys and URLs. */
+export const ModelName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63 characters');
+
 /** What a model in the repository does; decides which endpoints the inference service mounts for it. */
 export const ModelTask = z.enum(['image-classification', 'tabular-classification', 'text-generation']);
 export type ModelTask = z.infer<typeof ModelTask>;
@@ -45,7 +50,7 @@ export type TokenizerConfig = z.infer<typeof TokenizerConfig>;
 /** `models/<name>/<version>/config.json`. */
 export const ModelConfig = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    name: ModelName,
     version: z.string().regex(/^[0-9]+$/, 'a positive integer'),
     task: ModelTask,
     description: z.string().default(''),
