@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
 import { parseEnv, serviceEnv } from '@ai/http-server';
+import { DEFAULT_QUEUE_PREFIX, QUEUE_DEFAULTS } from '@ai/queue';
 
 const list = (value: string) =>
   value
@@ -34,31 +35,31 @@ const InferenceUrls = z
 /** Every setting of the dispatcher, from the environment, with its description and default. */
 export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis holding the queues.'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('bull').describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default(DEFAULT_QUEUE_PREFIX).describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
   INFERENCE_URLS: InferenceUrls.prefault('digits-cnn=http://127.0.0.1:8080').describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
   ),
   ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only /health, /ready, /metrics).'),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0).describe('Extra worker-only processes forked beside this one (restarted when they die).'),
   DRAIN_RATE: z.coerce.number().min(0).max(100_000).default(2).describe('Jobs per second per model, across all replicas (BullMQ limiter in Redis); 0 = unlimited.'),
-  CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(8).describe('Inference calls in flight per model per process.'),
-  ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3).describe('Tries per job, including the first.'),
-  BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000).describe('First retry delay; doubled each retry.'),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000).describe('Timeout of one inference call.'),
+  CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(QUEUE_DEFAULTS.concurrency).describe('Inference calls in flight per model per process.'),
+  ATTEMPTS: z.coerce.number().int().min(1).max(100).default(QUEUE_DEFAULTS.attempts).describe('Tries per job, including the first.'),
+  BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(QUEUE_DEFAULTS.backoffMs).describe('First retry delay; doubled each retry.'),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(QUEUE_DEFAULTS.upstreamTimeoutMs).describe('Timeout of one inference call.'),
   MAX_QUEUE_LENGTH: z.coerce.number().int().min(0).default(10_000).describe('Jobs not yet started per model beyond which /enqueue answers 429; 0 = no limit.'),
   CALLBACK_ALLOWLIST: z.string().default('127.0.0.1,localhost,*.svc.cluster.local').transform(list).describe(
     'Hosts callbacks may go to, comma-separated; *.suffix matches subdomains; * allows any.',
   ),
-  CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5).describe('Deliveries tried per callback.'),
+  CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(QUEUE_DEFAULTS.callbackAttempts).describe('Deliveries tried per callback.'),
   SYNC_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000).describe('POST /infer waits this long, then answers 504 with the job id.'),
   API_KEYS: z.string().optional().transform((v) => (v ? list(v) : [])).describe('When set, comma-separated keys; requests need Authorization: Bearer <key> (probes and /metrics excepted).'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024).describe('Largest request body; larger gets 413.'),
-  STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000).describe('How often workers look for jobs whose worker died.'),
-  LOCK_DURATION_MS: z.coerce.number().int().min(500).default(10_000).describe('Job lock lifetime; a killed worker\'s job is retried after it expires.'),
-  COMPLETED_RETENTION_SECONDS: z.coerce.number().int().min(1).default(3_600).describe('Completed jobs stay readable by GET /jobs/:id this long...'),
-  COMPLETED_RETENTION_COUNT: z.coerce.number().int().min(1).default(10_000).describe('...and at most this many per model.'),
-  FAILED_RETENTION_SECONDS: z.coerce.number().int().min(1).default(7 * 86_400).describe('Failed jobs (the dead-letter set) stay this long...'),
-  FAILED_RETENTION_COUNT: z.coerce.number().int().min(1).default(100_000).describe('...and at most this many per model.'),
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(QUEUE_DEFAULTS.stalledIntervalMs).describe('How often workers look for jobs whose worker died.'),
+  LOCK_DURATION_MS: z.coerce.number().int().min(500).default(QUEUE_DEFAULTS.lockDurationMs).describe('Job lock lifetime; a killed worker\'s job is retried after it expires.'),
+  COMPLETED_RETENTION_SECONDS: z.coerce.number().int().min(1).default(QUEUE_DEFAULTS.completedAgeSeconds).describe('Completed jobs stay readable by GET /jobs/:id this long...'),
+  COMPLETED_RETENTION_COUNT: z.coerce.number().int().min(1).default(QUEUE_DEFAULTS.completedCount).describe('...and at most this many per model.'),
+  FAILED_RETENTION_SECONDS: z.coerce.number().int().min(1).default(QUEUE_DEFAULTS.failedAgeSeconds).describe('Failed jobs (the dead-letter set) stay this long...'),
+  FAILED_RETENTION_COUNT: z.coerce.number().int().min(1).default(QUEUE_DEFAULTS.failedCount).describe('...and at most this many per model.'),
 });
 export type DispatcherConfig = z.output<typeof DispatcherEnv>;
 

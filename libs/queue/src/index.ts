@@ -16,3 +16,4 @@ export * from './lib/model-queues';
 export * from './lib/queue-monitor';
 export * from './lib/redis-connection';
 export * from './lib/job-waiter';
+export * from './lib/queue-defaults';

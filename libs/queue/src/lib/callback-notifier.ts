@@ -4,6 +4,7 @@ import type { CallbackAllowlist } from './callback-allowlist';
 import { postCallback } from './callback-delivery';
 import { failedForGood } from './final-failure';
 import { DEFAULT_QUEUE_PREFIX } from './queue-naming';
+import { QUEUE_DEFAULTS } from './queue-defaults';
 
 /** The queue holding callbacks to deliver; model names start with a letter or digit, so none can take it. */
 export const CALLBACK_QUEUE = '_callbacks';
@@ -49,9 +50,9 @@ export class CallbackNotifier {
   private readonly adding = new Set<Promise<unknown>>();
 
   constructor(private readonly options: CallbackNotifierOptions) {
-    this.attempts = Math.max(1, options.attempts ?? 5);
-    this.backoffMs = options.backoffMs ?? 200;
-    const timeoutMs = options.timeoutMs ?? 5_000;
+    this.attempts = Math.max(1, options.attempts ?? QUEUE_DEFAULTS.callbackAttempts);
+    this.backoffMs = options.backoffMs ?? QUEUE_DEFAULTS.callbackBackoffMs;
+    const timeoutMs = options.timeoutMs ?? QUEUE_DEFAULTS.callbackTimeoutMs;
     const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     this.queue = new Queue(CALLBACK_QUEUE, { connection: options.connection, prefix });
     this.worker = new Worker<CallbackJobData>(
@@ -64,7 +65,7 @@ export class CallbackNotifier {
         if (attempt.delivered) return;
         throw attempt.retryable ? new Error(attempt.detail) : new UnrecoverableError(attempt.detail);
       },
-      { connection: options.connection, prefix, concurrency: options.concurrency ?? 32, drainDelay: 2 },
+      { connection: options.connection, prefix, concurrency: options.concurrency ?? QUEUE_DEFAULTS.callbackConcurrency, drainDelay: 2 },
     );
     this.worker.on('completed', (job) => options.onOutcome?.('delivered', job.data.url));
     this.worker.on('failed', (job, error) => {

@@ -3,6 +3,7 @@ import type { InferenceTimings } from '@ai/contracts';
 import { HttpClient, HttpTimeout, toRequestId, type HttpAnswer } from '@ai/http-client';
 import type { InferenceTask } from './job-types';
 import { RetryableUpstreamError } from './upstream-error';
+import { QUEUE_DEFAULTS } from './queue-defaults';
 
 /** The inference endpoint for each kind of input. */
 export const TASK_PATHS: Record<InferenceTask, string> = { infer: '/infer', predict: '/predict', generate: '/generate' };
@@ -14,7 +15,7 @@ export interface InferenceClientOptions {
    * balancer in front (used locally and in tests).
    */
   urls: string[];
-  /** Per-call timeout, ms. Default 30 000. */
+  /** Per-call timeout, ms. Default QUEUE_DEFAULTS.upstreamTimeoutMs. */
   timeoutMs?: number;
 }
 
@@ -39,7 +40,7 @@ export class InferenceClient {
   constructor(options: InferenceClientOptions) {
     if (options.urls.length === 0) throw new Error('InferenceClient needs at least one URL');
     this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? QUEUE_DEFAULTS.upstreamTimeoutMs;
   }
 
   /**

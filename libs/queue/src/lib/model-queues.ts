@@ -4,13 +4,14 @@ import type { EnqueueAccepted, EnqueueItem, JobStatus } from '@ai/contracts';
 import { JOB_NAME, toJobData, type InferenceJobData, type InferenceJobResult } from './job-types';
 import { jobStatusOf, type InferenceJob } from './job-status';
 import { DEFAULT_QUEUE_PREFIX, idempotentQueueJobId, newQueueJobId, parsePublicJobId, publicJobId } from './queue-naming';
+import { QUEUE_DEFAULTS } from './queue-defaults';
 
 /** How long finished jobs stay inspectable. */
 export interface RetentionOptions {
-  /** Completed jobs are kept this long (seconds) and at most `completedCount` of them. Default 3 600 s, 10 000. */
+  /** Completed jobs are kept this long (seconds) and at most `completedCount` of them. Default: QUEUE_DEFAULTS. */
   completedAgeSeconds?: number;
   completedCount?: number;
-  /** Finally failed jobs (the dead-letter set) are kept this long and at most this many. Default 7 days, 100 000. */
+  /** Finally failed jobs (the dead-letter set) are kept this long and at most this many. Default: QUEUE_DEFAULTS. */
   failedAgeSeconds?: number;
   failedCount?: number;
 }
@@ -21,9 +22,9 @@ export interface ModelQueuesOptions {
   connection: ConnectionOptions;
   /** Redis key prefix; default `bull`. */
   prefix?: string;
-  /** Attempts per job including the first; default 3. */
+  /** Attempts per job including the first; default QUEUE_DEFAULTS.attempts. */
   attempts?: number;
-  /** First retry delay, doubled each retry; default 1 000 ms. */
+  /** First retry delay, doubled each retry; default QUEUE_DEFAULTS.backoffMs. */
   backoffMs?: number;
   retention?: RetentionOptions;
 }
@@ -36,10 +37,10 @@ export class ModelQueues {
   constructor(options: ModelQueuesOptions) {
     const retention = options.retention ?? {};
     this.jobOptions = {
-      attempts: options.attempts ?? 3,
-      backoff: { type: 'exponential', delay: options.backoffMs ?? 1_000 },
-      removeOnComplete: { age: retention.completedAgeSeconds ?? 3_600, count: retention.completedCount ?? 10_000 },
-      removeOnFail: { age: retention.failedAgeSeconds ?? 7 * 86_400, count: retention.failedCount ?? 100_000 },
+      attempts: options.attempts ?? QUEUE_DEFAULTS.attempts,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? QUEUE_DEFAULTS.backoffMs },
+      removeOnComplete: { age: retention.completedAgeSeconds ?? QUEUE_DEFAULTS.completedAgeSeconds, count: retention.completedCount ?? QUEUE_DEFAULTS.completedCount },
+      removeOnFail: { age: retention.failedAgeSeconds ?? QUEUE_DEFAULTS.failedAgeSeconds, count: retention.failedCount ?? QUEUE_DEFAULTS.failedCount },
     };
     for (const model of options.models) {
       this.queues.set(model, new Queue(model, { connection: options.connection, prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX }));

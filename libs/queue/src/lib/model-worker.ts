@@ -5,6 +5,7 @@ import { createJobProcessor, type InferenceCaller } from './job-processor';
 import { failedForGood } from './final-failure';
 import { limiterFor } from './drain-rate-limit';
 import { DEFAULT_QUEUE_PREFIX, queueKeys } from './queue-naming';
+import { QUEUE_DEFAULTS } from './queue-defaults';
 
 /** What happened to a job, for metrics, callbacks and logs. */
 export interface ModelWorkerHooks {
@@ -25,15 +26,15 @@ export interface ModelWorkerOptions {
   counter: IORedis;
   client: InferenceCaller;
   prefix?: string;
-  /** Jobs in flight in this process; default 8. */
+  /** Jobs in flight in this process; default QUEUE_DEFAULTS.concurrency. */
   concurrency?: number;
   /** Jobs per second across every worker of this model; 0 = unlimited. */
   drainRate?: number;
-  /** How often stalled jobs are looked for; default 5 000 ms. */
+  /** How often stalled jobs are looked for; default QUEUE_DEFAULTS.stalledIntervalMs. */
   stalledIntervalMs?: number;
-  /** How long a job's lock lives without renewal; a killed worker's jobs are recovered after it. Default 10 000 ms. */
+  /** How long a job's lock lives without renewal; a killed worker's jobs are recovered after it. Default QUEUE_DEFAULTS.lockDurationMs. */
   lockDurationMs?: number;
-  /** Stalls tolerated before a job is failed; default 2. */
+  /** Stalls tolerated before a job is failed; default QUEUE_DEFAULTS.maxStalledCount. */
   maxStalledCount?: number;
   hooks?: ModelWorkerHooks;
 }
@@ -47,15 +48,15 @@ export function startModelWorker(options: ModelWorkerOptions): Worker {
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
   const drainedKey = queueKeys(options.model, prefix).drained;
   const limiter = limiterFor(options.drainRate ?? 0);
-  const lockDuration = options.lockDurationMs ?? 10_000;
+  const lockDuration = options.lockDurationMs ?? QUEUE_DEFAULTS.lockDurationMs;
   const worker = new Worker(options.model, createJobProcessor(options.client), {
     connection: options.connection,
     prefix,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? QUEUE_DEFAULTS.concurrency,
     ...(limiter && { limiter }),
-    stalledInterval: options.stalledIntervalMs ?? 5_000,
+    stalledInterval: options.stalledIntervalMs ?? QUEUE_DEFAULTS.stalledIntervalMs,
     lockDuration,
-    maxStalledCount: options.maxStalledCount ?? 2,
+    maxStalledCount: options.maxStalledCount ?? QUEUE_DEFAULTS.maxStalledCount,
     // Idle workers poll at most this long, so shutdown and reconnects are quick.
     drainDelay: 2,
   });
