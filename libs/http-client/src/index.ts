@@ -1,2 +1,3 @@
-export { HttpClient, HttpTimeout, type HttpAnswer, type HttpClientOptions, type HttpRequestOptions } from './lib/http-client';
+// The public API: what other projects use. Everything else stays inside.
+export { type HttpAnswer, HttpClient, HttpTimeout } from './lib/http-client';
 export { REQUEST_ID_PATTERN, toRequestId } from './lib/request-id';

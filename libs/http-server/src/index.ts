@@ -1,10 +1,7 @@
-export * from './lib/app-error';
-export * from './lib/validate';
-export * from './lib/request-context';
-export * from './lib/error-handler';
-export * from './lib/create-app';
-export * from './lib/http-server';
-export * from './lib/express-server';
-export * from './lib/shutdown';
-export { envBoolean, envTable, EXIT_INVALID_CONFIG, InvalidEnvironment, LOG_LEVELS, parseEnv, serviceEnv, withEnvTable } from './lib/service-env';
-export { runService, type ServiceDefinition } from './lib/run-service';
+// The public API: what other projects use. Everything else stays inside.
+export { AppError } from './lib/app-error';
+export { createHttpApp } from './lib/create-app';
+export { listen } from './lib/http-server';
+export { runService } from './lib/run-service';
+export { EXIT_INVALID_CONFIG, InvalidEnvironment, envBoolean, envTable, parseEnv, serviceEnv, withEnvTable } from './lib/service-env';
+export { parseOrThrow } from './lib/validate';

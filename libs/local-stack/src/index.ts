@@ -1,4 +1,5 @@
-export * from './lib/free-port';
-export * from './lib/wait-for';
-export * from './lib/redis-server';
-export * from './lib/node-service';
+// The public API: what other projects use. Everything else stays inside.
+export { freePort } from './lib/free-port';
+export { type RunningNodeService, WORKSPACE_ROOT, startNodeService } from './lib/node-service';
+export { type RunningRedisServer, redisServerMissingMessage, startRedisServer } from './lib/redis-server';
+export { waitFor } from './lib/wait-for';

@@ -1,2 +1,3 @@
-export * from './lib/logger';
-export * from './lib/metrics-registry';
+// The public API: what other projects use. Everything else stays inside.
+export { type Logger, createLogger } from './lib/logger';
+export { LATENCY_BUCKETS_SECONDS, createMetricsRegistry } from './lib/metrics-registry';

@@ -1,7 +1,5 @@
-export * from './lib/report-input';
-export * from './lib/run-summary';
-export * from './lib/request-csv-writer';
-export * from './lib/chart-specs';
-export * from './lib/chart-renderer';
-export * from './lib/html-report';
-export * from './lib/write-report';
+// The public API: what other projects use. Everything else stays inside.
+export { type RunDescription, type SloSpec, type SystemSample } from './lib/report-input';
+export { RequestCsvWriter } from './lib/request-csv-writer';
+export { type RunSummary } from './lib/run-summary';
+export { type WrittenReport, createReportDirectory, writeReport } from './lib/write-report';

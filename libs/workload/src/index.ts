@@ -1,7 +1,7 @@
-export * from './lib/workload-parser';
-export * from './lib/arrival-schedule';
-export * from './lib/latency-histogram';
-export * from './lib/latency-recorder';
-export * from './lib/outcome-ledger';
-export * from './lib/open-loop-scheduler';
-export * from './lib/load-run';
+// The public API: what other projects use. Everything else stays inside.
+export { type ScheduledRequest } from './lib/arrival-schedule';
+export { type LatencySummary } from './lib/latency-histogram';
+export { type LoadProgress, type LoadRunResult, type RequestRecord, type RequestResult, runLoad } from './lib/load-run';
+export { type SecondSchedule } from './lib/open-loop-scheduler';
+export { type OutcomeCounts } from './lib/outcome-ledger';
+export { WorkloadParseError, parseWorkload, totalRequests } from './lib/workload-parser';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createLogger, createMetricsRegistry } from '@ai/observability';
-import { AppError, createHttpApp, listen, parseOrThrow, type RunningHttpServer } from '../index';
+import { AppError, createHttpApp, listen, parseOrThrow } from '../index';
+import type { RunningHttpServer } from './http-server';
 
 const Body = z.object({ name: z.string().min(1), count: z.number().int() }).strict();
 

@@ -1,6 +1,6 @@
 import type { InferResponse } from '@ai/contracts';
-import { topK } from './classification';
-import { classifyRow } from './classifier';
+import { topK } from './probabilities';
+import { classifyRow } from './classify-row';
 import { createImagePreprocessor } from './image-preprocessor';
 import type { LoadedModel } from './loaded-model';
 

@@ -1,6 +1,6 @@
 import type { PredictResponse } from '@ai/contracts';
-import { topK } from './classification';
-import { classifyRow } from './classifier';
+import { topK } from './probabilities';
+import { classifyRow } from './classify-row';
 import { toFeatureRow } from './feature-vector';
 import type { LoadedModel } from './loaded-model';
 

@@ -1,4 +1,4 @@
-import { softmax, topK } from './classification';
+import { softmax, topK } from './probabilities';
 import { toFeatureRow } from './feature-vector';
 
 describe('classification post-processing', () => {

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { InferenceTimings } from '@ai/contracts';
-import { softmax } from './classification';
+import { softmax } from './probabilities';
 import type { LoadedModel } from './loaded-model';
 
 /** Class probabilities of one input row, and how it was served. */
