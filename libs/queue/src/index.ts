@@ -15,4 +15,5 @@ export * from './lib/model-worker';
 export * from './lib/model-queues';
 export * from './lib/queue-monitor';
 export * from './lib/redis-connection';
+export * from './lib/redis-availability';
 export * from './lib/job-waiter';
