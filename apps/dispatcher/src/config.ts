@@ -37,6 +37,11 @@ export const DispatcherEnv = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info').describe('winston log level.'),
   LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100).'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis holding the queues.'),
+  REDIS_RECONNECT_INITIAL_MS: z.coerce.number().int().min(10).max(60_000).default(100).describe('First wait before reconnecting to Redis; doubled after each failed attempt ...'),
+  REDIS_RECONNECT_MAX_MS: z.coerce.number().int().min(100).max(300_000).default(2_000).describe('... up to this. Reconnecting never stops.'),
+  REDIS_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(2_000).describe(
+    'At start, how long to wait for Redis (already listening) before reporting it unreachable; the dispatcher starts either way.',
+  ),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('bull').describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
   INFERENCE_URLS: InferenceUrls.default(() => ({ 'digits-cnn': ['http://127.0.0.1:8080'] })).describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
