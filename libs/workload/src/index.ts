@@ -3,6 +3,7 @@ export * from './lib/arrival-schedule';
 export * from './lib/latency-histogram';
 export * from './lib/latency-recorder';
 export * from './lib/outcome-ledger';
+export * from './lib/schedule-verdict';
 export * from './lib/open-loop-scheduler';
 export * from './lib/load-run';
 export * from './lib/http-sender';
