@@ -1,5 +1,5 @@
 import { exitOnSignals } from '@ai/http-server';
-import { createLogger } from '@ai/observability';
+import { createLogger, routeConsoleToLogger } from '@ai/observability';
 import { parseRunArgs, RUN_USAGE } from './cli-args';
 import { cliRun, EXIT } from './cli-run';
 import { parseLoadTesterConfig, type LoadTesterConfig } from './config';
@@ -11,11 +11,15 @@ async function main(): Promise<void> {
   try {
     config = parseLoadTesterConfig();
   } catch (error) {
-    console.error((error as Error).message);
-    process.exit(EXIT.usage);
+    // The server writes JSON lines only; the CLI talks to a person.
+    if (command === 'serve') createLogger({ service: 'load-tester' }).error((error as Error).message);
+    else console.error((error as Error).message);
+    setTimeout(() => process.exit(EXIT.usage), 100);
+    return;
   }
   if (command === 'serve') {
     const logger = createLogger({ service: 'load-tester', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+    routeConsoleToLogger(logger);
     const running = await start(config, { logger });
     exitOnSignals(logger, running.stop);
     return;
