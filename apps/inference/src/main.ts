@@ -1,5 +1,5 @@
 import { exitOnSignals } from '@ai/http-server';
-import { createLogger } from '@ai/observability';
+import { createLogger, routeConsoleToLogger } from '@ai/observability';
 import { parseInferenceConfig } from './config';
 import { start } from './server';
 
@@ -8,10 +8,14 @@ async function main(): Promise<void> {
   try {
     config = parseInferenceConfig();
   } catch (error) {
-    console.error(String((error as Error).message));
-    process.exit(1);
+    // A JSON line through the logger, as everything else the process writes.
+    createLogger({ service: 'inference' }).error(String((error as Error).message));
+    setTimeout(() => process.exit(1), 100);
+    return;
   }
   const logger = createLogger({ service: 'inference', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  // What libraries print on their own goes out as JSON lines too.
+  routeConsoleToLogger(logger);
   try {
     const running = await start(config, { logger });
     exitOnSignals(logger, running.stop, config.DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000);
