@@ -46,8 +46,8 @@ export async function acceptJobs(ctx: ApiContext, items: readonly EnqueueItem[],
     accepted = await ctx.queues.enqueue(items);
   } catch (error) {
     ctx.metrics.rejected.inc({ reason: 'unavailable' });
-    ctx.logger.warn('enqueue failed', { error: String(error) });
-    throw AppError.unavailable('the queue store (Redis) is unreachable; try again shortly', 1);
+    ctx.redis.reportError('enqueue', error as Error);
+    throw ctx.redis.unavailable(error as Error);
   }
   for (const [model, { adding }] of perModel) {
     ctx.monitor.noteAdded(model, adding);

@@ -2,6 +2,7 @@ import type { Logger } from '@ai/observability';
 import type { CallbackAllowlist, JobWaiter, ModelQueues, QueueMonitor } from '@ai/queue';
 import type { DispatcherConfig } from './config';
 import type { DispatcherMetrics } from './metrics';
+import type { RedisLink } from './redis-link';
 
 /** What the API routes work with. */
 export interface ApiContext {
@@ -12,4 +13,6 @@ export interface ApiContext {
   monitor: QueueMonitor;
   waiter: JobWaiter;
   allowlist: CallbackAllowlist;
+  /** Where Redis stands, and the 503 to answer while it is unreachable. */
+  redis: RedisLink;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
 import { parseEnv, serviceEnv } from '@ai/http-server';
-import { DEFAULT_QUEUE_PREFIX, QUEUE_DEFAULTS } from '@ai/queue';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_RECONNECT, QUEUE_DEFAULTS } from '@ai/queue';
 
 const list = (value: string) =>
   value
@@ -35,6 +35,11 @@ const InferenceUrls = z
 /** Every setting of the dispatcher, from the environment, with its description and default. */
 export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis holding the queues.'),
+  REDIS_RECONNECT_INITIAL_MS: z.coerce.number().int().min(10).max(60_000).default(DEFAULT_RECONNECT.initialMs).describe('First wait before reconnecting to Redis; doubled after each failed attempt ...'),
+  REDIS_RECONNECT_MAX_MS: z.coerce.number().int().min(100).max(300_000).default(DEFAULT_RECONNECT.maxMs).describe('... up to this. Reconnecting never stops.'),
+  REDIS_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(2_000).describe(
+    'At start, how long to wait for Redis (already listening) before reporting it unreachable; the dispatcher starts either way.',
+  ),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default(DEFAULT_QUEUE_PREFIX).describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
   INFERENCE_URLS: InferenceUrls.prefault('digits-cnn=http://127.0.0.1:8080').describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',

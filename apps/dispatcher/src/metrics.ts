@@ -1,26 +1,39 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { LATENCY_BUCKETS_SECONDS } from '@ai/observability';
-import { QUEUE_DEPTH_STATES, readQueueDepth, type ModelQueues, type QueueMonitor } from '@ai/queue';
+import { QUEUE_DEPTH_STATES, readQueueDepth, type ModelQueues, type QueueMonitor, type RedisAvailability } from '@ai/queue';
 
 export type DispatcherMetrics = ReturnType<typeof createDispatcherMetrics>;
 
 /**
  * The dispatcher's metrics (names shared with dashboards and autoscaling). Queue depth and drain rate are
- * read from Redis at scrape time, so they describe the whole queue, not this replica.
+ * read from Redis at scrape time, so they describe the whole queue, not this replica; while Redis is unreachable
+ * they keep their last values and `dispatcher_redis_up` is 0.
  */
-export function createDispatcherMetrics(registry: Registry, source?: { queues: ModelQueues; monitor: QueueMonitor }) {
+export function createDispatcherMetrics(registry: Registry, source: { redis: RedisAvailability; queues?: ModelQueues; monitor?: QueueMonitor }) {
   const registers = [registry];
-  if (source) {
+  const redis = source.redis;
+  new Gauge({
+    name: 'dispatcher_redis_up',
+    help: '1 while this process reaches Redis, 0 while it is unreachable (it keeps serving probes, metrics and 503s, and reconnects by itself).',
+    registers,
+    collect() {
+      this.set(redis.up ? 1 : 0);
+    },
+  });
+  const { queues, monitor } = source;
+  if (queues && monitor) {
     new Gauge({
       name: 'dispatcher_queue_depth',
       help: 'Jobs per model and state, read from Redis at scrape time. Backlog = waiting + prioritized + active.',
       labelNames: ['model', 'state'] as const,
       registers,
       async collect() {
+        // A command on a connection that has not connected yet waits for it: do not hold the scrape.
+        if (!redis.up) return;
         await Promise.all(
-          source.queues.models.map(async (model) => {
+          queues.models.map(async (model) => {
             try {
-              const depth = await readQueueDepth(source.queues.queue(model));
+              const depth = await readQueueDepth(queues.queue(model));
               for (const state of QUEUE_DEPTH_STATES) this.set({ model, state }, depth[state]);
             } catch {
               // Redis unreachable: keep the last values; /ready reports the outage.
@@ -35,7 +48,7 @@ export function createDispatcherMetrics(registry: Registry, source?: { queues: M
       labelNames: ['model'] as const,
       registers,
       collect() {
-        for (const model of source.queues.models) this.set({ model }, source.monitor.snapshot(model)?.drainRate ?? 0);
+        for (const model of queues.models) this.set({ model }, monitor.snapshot(model)?.drainRate ?? 0);
       },
     });
   }

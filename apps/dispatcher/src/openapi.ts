@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   buildOpenApiDocument,
   DispatcherHealth,
+  DispatcherReadiness,
   EnqueueAccepted,
   EnqueueBatchAccepted,
   EnqueueItem,
@@ -9,10 +10,12 @@ import {
   ErrorBody,
   InferTimeout,
   JobStatus,
-  Readiness,
 } from '@ai/contracts';
 
 const error = (description: string) => ({ description, schema: ErrorBody });
+const unavailable = error(
+  'Redis unreachable: answered at once with Retry-After; `error.details` = `{ dependency: "redis", redis, since, lastError }`. The dispatcher reconnects by itself.',
+);
 
 /** The dispatcher's OpenAPI document, generated from the shared schemas. */
 export function dispatcherOpenApi(): Record<string, unknown> {
@@ -27,10 +30,15 @@ export function dispatcherOpenApi(): Record<string, unknown> {
         400: error('Invalid body, unknown model or callback host not allowed; names the field'),
         413: error('Body too large'),
         429: error('Queue full (queue_full) or predicted wait beyond deadlineMs (deadline_exceeded); see Retry-After'),
-        503: error('Redis unreachable'),
+        503: unavailable,
       },
     },
-    { method: 'get', path: '/jobs/{id}', summary: 'State, result, attempts and timings of a job', responses: { 200: { description: 'The job', schema: JobStatus }, 404: error('Unknown job') } },
+    {
+      method: 'get',
+      path: '/jobs/{id}',
+      summary: 'State, result, attempts and timings of a job',
+      responses: { 200: { description: 'The job', schema: JobStatus }, 404: error('Unknown job'), 503: unavailable },
+    },
     { method: 'get', path: '/dead-letter/{model}', summary: 'Finally failed jobs of a model, newest first', responses: { 200: { description: '{ model, jobs: JobStatus[] }' }, 404: error('Unknown model') } },
     {
       method: 'post',
@@ -43,10 +51,19 @@ export function dispatcherOpenApi(): Record<string, unknown> {
         429: error('Backpressure or deadline admission'),
         422: error('Inference refused the input (a 4xx upstream, e.g. not a decodable image); the job failed without retries'),
         502: error('The job failed for good'),
+        503: unavailable,
         504: { description: 'Not done in time; poll GET /jobs/{jobId}', schema: InferTimeout },
       },
     },
     { method: 'get', path: '/health', summary: 'Liveness and role', responses: { 200: { description: 'Health', schema: DispatcherHealth } } },
-    { method: 'get', path: '/ready', summary: 'Ready while Redis answers', responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'Not ready', schema: Readiness } } },
+    {
+      method: 'get',
+      path: '/ready',
+      summary: 'Ready while Redis answers',
+      responses: {
+        200: { description: 'Ready', schema: DispatcherReadiness },
+        503: { description: 'Not ready: `redis: "unreachable"` with `since` and `lastError`, or draining', schema: DispatcherReadiness },
+      },
+    },
   ]);
 }

@@ -1,13 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type IORedis from 'ioredis';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { AppError, createHttpApp, listen } from '@ai/http-server';
-import { CallbackAllowlist, CallbackNotifier, createProducerConnection, JobWaiter, jobStatusOf, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
+import { CallbackAllowlist, CallbackNotifier, JobWaiter, jobStatusOf, ModelQueues, QueueMonitor, workerRedisOptions } from '@ai/queue';
 import type { DispatcherConfig } from './config';
 import type { ApiContext } from './api-context';
 import { createDispatcherMetrics } from './metrics';
 import { dispatcherOpenApi } from './openapi';
+import { connectRedis, type RedisLink } from './redis-link';
 import { startWorkers, type RunningWorkers } from './workers';
 import { mountHealthRoutes } from './routes/health';
 import { mountEnqueueRoutes } from './routes/enqueue';
@@ -19,19 +19,6 @@ export interface RunningDispatcher {
   port: number;
   /** Graceful: stops taking jobs and requests, finishes active ones, closes every connection. */
   stop(): Promise<void>;
-}
-
-function waitUntilReady(redis: IORedis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, timeoutMs);
-    function done() {
-      clearTimeout(timer);
-      redis.off('ready', done);
-      resolve();
-    }
-    redis.once('ready', done);
-  });
 }
 
 /**
@@ -51,9 +38,24 @@ function requireApiKey(keys: readonly string[]) {
   };
 }
 
+/** Answers 503 (naming Redis, with Retry-After) at once while Redis is unreachable, instead of letting the route wait. */
+function requireRedis(link: RedisLink, refused: (req: Request) => void) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (link.availability.up) return next();
+    refused(req);
+    next(link.unavailable());
+  };
+}
+
 /**
  * Starts the dispatcher in this process: the API (ROLE all|api), the workers (ROLE all|worker), or both.
  * Worker-only processes still serve /health, /ready and /metrics.
+ *
+ * It listens at once, whether Redis is there or not. Without Redis, /health answers 200, /ready 503 with where
+ * Redis stands, the API 503 with Retry-After, /metrics with `dispatcher_redis_up 0`; the connections retry with
+ * capped exponential backoff, and the workers start when Redis first answers. After a later outage everything
+ * resumes by itself. The returned promise waits (bounded) for the first connection, so callers that start the
+ * dispatcher next to a running Redis find it ready.
  */
 export interface StartOptions {
   /** A logger to use instead of one built from the config. */
@@ -65,20 +67,14 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
   const logger = options.logger ?? createLogger({ service: 'dispatcher', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
   const registry = createMetricsRegistry({ service: 'dispatcher' });
   const models = Object.keys(config.INFERENCE_URLS);
-  const redis = createProducerConnection(config.REDIS_URL);
-  let lastRedisError = 0;
-  redis.on('error', (error: Error) => {
-    // ioredis reports every failed reconnect; one line per 10 s is enough.
-    if (Date.now() - lastRedisError > 10_000) logger.warn('redis connection error', { error: error.message });
-    lastRedisError = Date.now();
-  });
-
-  // Commands fail fast while disconnected, so give the first connection a moment before sampling queues;
-  // without Redis the process still starts (and reports not ready) and reconnects by itself.
-  await waitUntilReady(redis, 5_000);
+  const reconnect = { initialMs: config.REDIS_RECONNECT_INITIAL_MS, maxMs: config.REDIS_RECONNECT_MAX_MS };
+  const link = connectRedis(config.REDIS_URL, reconnect, logger);
+  const { redis, availability } = link;
+  const connection = () => workerRedisOptions(config.REDIS_URL, reconnect);
 
   let api: ApiContext | undefined;
   let draining = false;
+  let stopping: Promise<void> | undefined;
   const apiParts = config.ROLE === 'worker' ? undefined : (() => {
     const queues = new ModelQueues({
       models,
@@ -92,21 +88,31 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
         failedAgeSeconds: config.FAILED_RETENTION_SECONDS,
         failedCount: config.FAILED_RETENTION_COUNT,
       },
+      onError: (error, model) => link.reportError(`queue ${model}`, error),
     });
-    const monitor = new QueueMonitor({ queues, redis, prefix: config.QUEUE_PREFIX, onError: () => undefined });
-    const waiter = new JobWaiter({ models, connection: workerRedisOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
+    const monitor = new QueueMonitor({
+      queues,
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      isAvailable: () => availability.up,
+      onError: (error) => link.reportError('queue monitor', error),
+    });
+    const waiter = new JobWaiter({ models, connection: connection(), prefix: config.QUEUE_PREFIX, onError: (error, model) => link.reportError(`job events ${model}`, error) });
     return { queues, monitor, waiter };
   })();
-  const metrics = createDispatcherMetrics(registry, apiParts);
+  const metrics = createDispatcherMetrics(registry, { redis: availability, ...apiParts });
   if (apiParts) {
+    // Samples are skipped while Redis is unreachable; take one as soon as it answers (again).
     await apiParts.monitor.start();
-    api = { config, logger, metrics, ...apiParts, allowlist: new CallbackAllowlist(config.CALLBACK_ALLOWLIST) };
+    api = { config, logger, metrics, ...apiParts, allowlist: new CallbackAllowlist(config.CALLBACK_ALLOWLIST), redis: link };
   }
 
+  // The workers start when Redis first answers (at once when it already does); BullMQ reconnects them after that.
   let workers: RunningWorkers | undefined;
-  if (config.ROLE !== 'api') {
+  const startWorkersNow = () => {
+    if (workers || stopping || config.ROLE === 'api') return;
     const notifier = new CallbackNotifier({
-      connection: workerRedisOptions(config.REDIS_URL),
+      connection: connection(),
       prefix: config.QUEUE_PREFIX,
       allowlist: new CallbackAllowlist(config.CALLBACK_ALLOWLIST),
       attempts: config.CALLBACK_ATTEMPTS,
@@ -114,7 +120,7 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
         metrics.callbacks.inc({ status: outcome });
         if (outcome !== 'delivered') logger.warn('callback not delivered', { outcome, url, detail });
       },
-      onError: (error) => logger.warn('callback worker error', { error: error.message }),
+      onError: (error) => link.reportError('callback worker', error),
     });
     const waiter = api?.waiter;
     workers = startWorkers(config, {
@@ -122,6 +128,8 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
       metrics,
       counter: redis,
       notifier,
+      connection: connection(),
+      onRedisError: link.reportError,
       // A synchronous /infer waiting in this process hears of its job at once, with the result in hand.
       localJobs: waiter && {
         started: (model, job) => waiter.workerStarted(model, String(job.id)),
@@ -132,20 +140,36 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
         willRetry: (model, job) => waiter.workerWillRetry(model, String(job.id)),
       },
     });
-  }
+    logger.info('workers started', { models });
+  };
+  redis.on('ready', () => {
+    startWorkersNow();
+    void apiParts?.monitor.sample();
+  });
 
   const app = createHttpApp({ logger, registry, openapi: dispatcherOpenApi(), jsonLimitBytes: config.BODY_LIMIT_BYTES }, (routes: Express) => {
-    mountHealthRoutes(routes, { config, redis, startedAt, draining: () => draining });
+    mountHealthRoutes(routes, { config, redis, availability, startedAt, draining: () => draining });
     if (!api) return;
     if (config.API_KEYS.length > 0) routes.use(['/enqueue', '/infer', '/jobs', '/dead-letter'], requireApiKey(config.API_KEYS));
+    routes.use(['/enqueue', '/infer', '/jobs', '/dead-letter'], requireRedis(link, (req) => {
+      if (req.method === 'POST') metrics.rejected.inc({ reason: 'unavailable' });
+    }));
     mountEnqueueRoutes(routes, api);
     mountJobRoutes(routes, api);
     mountInferRoutes(routes, api);
   });
   const server = await listen(app, { port: config.PORT, host: config.HOST });
-  logger.info('dispatcher started', { url: server.url, role: config.ROLE, models, drainRate: config.DRAIN_RATE, concurrency: config.CONCURRENCY });
+  logger.info('dispatcher started', { url: server.url, role: config.ROLE, models, drainRate: config.DRAIN_RATE, concurrency: config.CONCURRENCY, redis: availability.snapshot().redis });
 
-  let stopping: Promise<void> | undefined;
+  // Listening already; give the first connection a moment, so a dispatcher started beside a running Redis is ready
+  // (queues sampled, workers running) when this resolves. Without Redis this returns after the wait.
+  if (await availability.whenUp(config.REDIS_STARTUP_WAIT_MS)) {
+    startWorkersNow();
+    await apiParts?.monitor.sample();
+  } else {
+    logger.warn('redis not reachable yet; serving probes and 503s, retrying in the background', { ...availability.snapshot(), retryingUpToMs: reconnect.maxMs });
+  }
+
   return {
     url: server.url,
     port: server.port,
@@ -154,12 +178,13 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
         draining = true;
         // /ready answers 503 from here on; keep serving until the balancers have noticed, then close.
         if (config.DRAIN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
-        // Requests in flight (a sync /infer) may need the workers, so both wind down together.
-        await Promise.all([server.close(config.SHUTDOWN_GRACE_MS), workers?.close()]);
-        await apiParts?.waiter.close();
+        // Requests in flight (a sync /infer) may need the workers, so both wind down together. Without Redis there
+        // is nothing to hand back: close at once rather than wait for a reconnect.
+        await Promise.all([server.close(config.SHUTDOWN_GRACE_MS), workers?.close(!availability.up)]);
+        await apiParts?.waiter.close(!availability.up);
         await apiParts?.monitor.stop();
         await apiParts?.queues.close();
-        await redis.quit().catch(() => redis.disconnect());
+        await link.close();
         logger.info('dispatcher stopped');
         logger.close();
       })();

@@ -1,8 +1,8 @@
-import type { Worker } from 'bullmq';
+import type { ConnectionOptions, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { JobCallback } from '@ai/contracts';
 import type { Logger } from '@ai/observability';
-import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, workerRedisOptions, type InferenceJob } from '@ai/queue';
+import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, type InferenceJob } from '@ai/queue';
 import type { DispatcherConfig } from './config';
 import type { DispatcherMetrics } from './metrics';
 
@@ -16,18 +16,27 @@ export interface LocalJobListener {
 export interface RunningWorkers {
   /**
    * Stops taking jobs and lets active ones finish, then lets callbacks being sent finish (those waiting for a retry
-   * stay in Redis for any worker) and closes connections.
+   * stay in Redis for any worker) and closes connections. `force` closes at once (Redis is away: nothing to wait for).
    */
-  close(): Promise<void>;
+  close(force?: boolean): Promise<void>;
 }
 
 /** One BullMQ worker per model, wired to metrics, logs and callbacks. */
 export function startWorkers(
   config: DispatcherConfig,
-  deps: { logger: Logger; metrics: DispatcherMetrics; counter: IORedis; notifier: CallbackNotifier; localJobs?: LocalJobListener },
+  deps: {
+    logger: Logger;
+    metrics: DispatcherMetrics;
+    counter: IORedis;
+    notifier: CallbackNotifier;
+    /** Options for the workers' own connections (BullMQ opens two per worker). */
+    connection: ConnectionOptions;
+    /** Where the workers' Redis errors go (logged once per backoff step, not per reconnect attempt). */
+    onRedisError: (source: string, error: Error) => void;
+    localJobs?: LocalJobListener;
+  },
 ): RunningWorkers {
-  const { logger, metrics, notifier, localJobs } = deps;
-  const connection = workerRedisOptions(config.REDIS_URL);
+  const { logger, metrics, notifier, localJobs, connection } = deps;
   const queueCallback = (url: string, body: JobCallback) => {
     notifier.notify(url, body).catch((error: Error) => {
       metrics.callbacks.inc({ status: 'failed' });
@@ -74,15 +83,15 @@ export function startWorkers(
           logger.warn('stalled job put back for another worker', { jobId: `${model}:${jobId}` });
         },
         error(error) {
-          logger.warn('worker error', { model, error: error.message });
+          deps.onRedisError(`worker ${model}`, error);
         },
       },
     }),
   );
   return {
-    async close() {
-      await Promise.all(workers.map((worker) => worker.close()));
-      await notifier.close();
+    async close(force = false) {
+      await Promise.all(workers.map((worker) => worker.close(force)));
+      await notifier.close(force);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { startNodeService, startRedisServer, waitFor, type RunningNodeService, type RunningRedisServer } from '@ai/local-stack';
+import { freePort, startNodeService, startRedisServer, waitFor, type RunningNodeService, type RunningRedisServer } from '@ai/local-stack';
 import type { RunningDispatcher } from '../src/server';
 import { startFakeInference, type FakeInference } from './support/fake-inference';
 import { getJson, postJson, startDispatcher, uniquePrefix, waitForJob } from './support/dispatcher';
@@ -84,6 +84,34 @@ describe('dispatcher resilience', () => {
     } finally {
       await dispatcher?.stop();
       await quick.close();
+    }
+  });
+
+  it('started with no Redis, it listens, answers 503s naming Redis, and starts its workers once Redis appears on that port', async () => {
+    const quick = await startFakeInference({ latencyMs: 1 });
+    const port = await freePort();
+    const dispatcher = await startDispatcher({ REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: `digits-mlp=${quick.url}`, DRAIN_RATE: 0, REDIS_STARTUP_WAIT_MS: 200 });
+    let late: RunningRedisServer | undefined;
+    try {
+      expect((await getJson(`${dispatcher.url}/health`)).status).toBe(200);
+      const ready = await getJson(`${dispatcher.url}/ready`);
+      expect(ready).toMatchObject({ status: 503, body: { ready: false, redis: 'unreachable', lastError: expect.stringContaining('ECONNREFUSED') } });
+      const refused = await postJson(`${dispatcher.url}/enqueue`, { model: 'digits-mlp', features: [1] });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      expect(refused.body.error).toMatchObject({ code: 'unavailable', details: { dependency: 'redis', redis: 'unreachable' } });
+      expect(await (await fetch(`${dispatcher.url}/metrics`)).text()).toMatch(/^dispatcher_redis_up\{service="dispatcher"\} 0$/m);
+
+      late = await startRedisServer({ port });
+      await waitFor('ready once Redis is there', async () => (await fetch(`${dispatcher.url}/ready`)).status === 200, 15_000);
+      const { status, body } = await postJson(`${dispatcher.url}/enqueue`, { model: 'digits-mlp', features: [2] });
+      expect(status).toBe(202);
+      expect((await waitForJob(dispatcher.url, body.jobId, 20_000)).state).toBe('completed');
+      expect(await (await fetch(`${dispatcher.url}/metrics`)).text()).toMatch(/^dispatcher_redis_up\{service="dispatcher"\} 1$/m);
+    } finally {
+      await dispatcher.stop();
+      await quick.close();
+      await late?.dispose();
     }
   });
 

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { V2ServerMetadata } from '@ai/contracts';
+import { WORKSPACE_ROOT } from '@ai/local-stack';
 import type { RunningInference } from '../src/server';
 import { getJson, postJson, sampleImages, startInference } from './inference-test-kit';
 
@@ -16,6 +20,15 @@ describe('KServe v2 protocol', () => {
     service = await startInference({ MODEL_NAME: 'digits-cnn', MODEL_VERSION: '2' });
   });
   afterAll(() => service.stop());
+
+  it('answers GET /v2 with the server metadata the protocol defines, documented in the OpenAPI document', async () => {
+    const { status, body } = await getJson(`${service.url}/v2`);
+    expect(status).toBe(200);
+    expect(V2ServerMetadata.parse(body)).toEqual({ name: 'autoscaled-inference', version: JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'package.json'), 'utf8')).version, extensions: [] });
+    const doc = (await getJson(`${service.url}/openapi.json`)).body;
+    expect(doc.paths['/v2'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/V2ServerMetadata' });
+    expect(doc.components.schemas.V2ServerMetadata.required).toEqual(['name', 'version', 'extensions']);
+  });
 
   it('answers server liveness and readiness, model readiness and metadata', async () => {
     expect(await getJson(`${service.url}/v2/health/live`)).toEqual({ status: 200, body: { live: true } });

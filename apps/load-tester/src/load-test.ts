@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescription, type SloSpec, type SystemSample, type WrittenReport } from '@ai/report';
 import { HttpClient } from '@ai/http-client';
-import { runLoad, totalRequests, type LoadProgress, type LoadRunResult, type SecondSchedule } from '@ai/workload';
+import { RepeatSuppressor, type Logger } from '@ai/observability';
+import { runLoad, totalRequests, type LoadProgress, type LoadRunResult, type RequestRecord, type SecondSchedule } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
 import { dispatcherExecutor, type CollectMode } from './dispatcher-executor';
 import type { RequestBodies } from './request-bodies';
@@ -31,6 +32,11 @@ export interface LoadTestOptions {
   embedded?: boolean;
   signal?: AbortSignal;
   onSecond?(second: SecondSchedule, progress: LoadProgress): void;
+  /**
+   * Logs failing requests as they happen, each reason once per backoff step with a count (a target that is down
+   * fails every request; the report has them all). The CLI leaves it out: its terminal shows the progress bar.
+   */
+  logger?: Logger;
 }
 
 /** A finished run whose report can be written. */
@@ -58,6 +64,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
   const sender = new HttpClient();
   const origin = performance.now();
   const sampler = new SystemSampler({ target: options.target, model: options.model, prometheusUrl: options.prometheusUrl, origin });
+  const failures = options.logger && new RepeatSuppressor(options.logger);
+  const noteFailure = (record: RequestRecord) => {
+    if (!failures || record.outcome === 'completed' || record.outcome === 'notSent') return;
+    const reason = record.reason ?? record.outcome;
+    failures.log('warn', `request-failed:${reason}`, 'load test requests failing', { reason, outcome: record.outcome, status: record.status, target: options.target });
+  };
   try {
     sampler.start();
     const result = await runLoad({
@@ -78,7 +90,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
         receiver: options.receiver,
         origin,
       }),
-      onRecord: (record) => csv.write(record),
+      onRecord: (record) => {
+        csv.write(record);
+        noteFailure(record);
+      },
       onSecond: options.onSecond,
     });
     const samples = await sampler.stop();
@@ -99,6 +114,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
       },
     };
   } finally {
+    failures?.flush();
     await sampler.stop();
     await csv.close();
     sender.close();

@@ -108,6 +108,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
         receiver,
         prometheusUrl: config.PROMETHEUS_URL,
         signal: controller.signal,
+        logger,
       });
       inProgress = true;
       running.set(1);

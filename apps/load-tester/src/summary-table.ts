@@ -22,7 +22,8 @@ export function summaryTable(summary: RunSummary, reportDir: string): string {
       ? [`Tokens     ${summary.generation.tokens} generated (${summary.generation.meanTokensPerRequest} per request), ${summary.generation.tokensPerSecond} tokens/s (peak second ${summary.generation.peakTokensPerSecond})`]
       : []),
     `Schedule   max error ${summary.schedule.maxRateErrorPct.toFixed(2)} % per second, lateness p50 ${ms(summary.schedule.latenessMs.p50)} p99 ${ms(summary.schedule.latenessMs.p99)}` +
-      (summary.schedule.generatorLimited ? `\n           GENERATOR-LIMITED: ${summary.schedule.generatorLimitedReasons.join('; ')}` : ''),
+      ` max ${ms(summary.schedule.latenessMs.max)}, ${summary.schedule.lateSends} send(s) after the next was due` +
+      (summary.schedule.generatorLimited ? `\n           GENERATOR-LIMITED: ${summary.schedule.generatorLimitedReasons.join('; ')}` : ' (schedule kept)'),
   ];
   if (summary.slo.p99Seconds !== undefined || summary.slo.maxErrorRate !== undefined) {
     lines.push(`SLO        ${summary.slo.passed ? 'PASSED' : `MISSED: ${summary.slo.violations.join('; ')}`}`);

@@ -1,17 +1,25 @@
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
-import type { DispatcherHealth, Readiness } from '@ai/contracts';
+import type { DispatcherHealth, DispatcherReadiness, Readiness } from '@ai/contracts';
+import type { RedisAvailability } from '@ai/queue';
 import type { DispatcherConfig } from '../config';
 
 export interface HealthSource {
   config: DispatcherConfig;
   redis: IORedis;
+  availability: RedisAvailability;
   startedAt: number;
   draining(): boolean;
 }
 
-/** GET /health (always 200 while the process runs) and GET /ready (200 only while Redis answers). */
+/**
+ * GET /health (always 200 while the process runs, with or without Redis) and GET /ready (200 only while Redis
+ * answers; otherwise 503 with `redis: "unreachable"`, since when, and the last error).
+ */
 export function mountHealthRoutes(app: Express, source: HealthSource): void {
+  // When the connection looks up but a PING fails (Redis hung), since when.
+  let pingFailingSince: number | undefined;
+
   app.get('/health', (_req, res) => {
     const body: DispatcherHealth = {
       status: source.draining() ? 'draining' : 'ok',
@@ -23,18 +31,32 @@ export function mountHealthRoutes(app: Express, source: HealthSource): void {
     res.json(body);
   });
   app.get('/ready', async (_req, res) => {
-    let redis: Readiness['checks'][string];
-    try {
-      const pong = await Promise.race([
-        source.redis.ping(),
-        new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('ping timed out')), 1_000).unref()),
-      ]);
-      redis = { ok: pong === 'PONG' };
-    } catch (error) {
-      redis = { ok: false, message: `redis: ${(error as Error).message}` };
+    let reachability = source.availability.snapshot();
+    let check: Readiness['checks'][string];
+    if (!source.availability.up) {
+      // No round trip: the connection is down and retrying; a PING would only fail.
+      check = { ok: false, message: `redis: unreachable${reachability.lastError ? ` (${reachability.lastError})` : ''}` };
+    } else {
+      try {
+        const pong = await Promise.race([
+          source.redis.ping(),
+          new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('ping timed out')), 1_000).unref()),
+        ]);
+        check = { ok: pong === 'PONG' };
+        pingFailingSince = undefined;
+      } catch (error) {
+        const message = (error as Error).message;
+        pingFailingSince ??= Date.now();
+        check = { ok: false, message: `redis: ${message}` };
+        reachability = { redis: 'unreachable', since: new Date(pingFailingSince).toISOString(), lastError: message };
+      }
     }
     const draining = source.draining();
-    const body: Readiness = { ready: redis.ok && !draining, checks: { redis, ...(draining && { shutdown: { ok: false, message: 'draining' } }) } };
+    const body: DispatcherReadiness = {
+      ready: check.ok && !draining,
+      ...reachability,
+      checks: { redis: check, ...(draining && { shutdown: { ok: false, message: 'draining' } }) },
+    };
     res.status(body.ready ? 200 : 503).json(body);
   });
 }

@@ -12,7 +12,7 @@ async function listening(ctx: ApiContext, model: string): Promise<void> {
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
   ]);
   clearTimeout(timer);
-  if (!ready) throw AppError.unavailable('the queue store (Redis) is unreachable; try again shortly', 1);
+  if (!ready) throw ctx.redis.unavailable();
 }
 
 /** The job's status when it has completed or finally failed; undefined while it is still on its way. */

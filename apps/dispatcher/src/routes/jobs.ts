@@ -14,8 +14,9 @@ export function mountJobRoutes(app: Express, ctx: ApiContext): void {
   app.get('/jobs/:id', async (req, res) => {
     const id = String(req.params.id);
     if (id.length > 300) throw AppError.badRequest('id: too long', 'id');
-    const status = await ctx.queues.status(id).catch(() => {
-      throw AppError.unavailable('the queue store (Redis) is unreachable; try again shortly', 1);
+    const status = await ctx.queues.status(id).catch((error: Error) => {
+      ctx.redis.reportError('job lookup', error);
+      throw ctx.redis.unavailable(error);
     });
     if (!status) throw AppError.notFound(`no job ${id} (unknown, or removed after its retention time)`);
     res.json(status);

@@ -7,6 +7,7 @@ import {
   V2ModelMetadata,
   V2ModelReady,
   V2ServerLive,
+  V2ServerMetadata,
   V2ServerReady,
 } from '@ai/contracts';
 import { AppError } from '@ai/http-server';
@@ -16,6 +17,13 @@ import { toAppError } from '../bad-input-handler';
 import type { RouteModule } from './route-module';
 
 const MODEL = '/v2/models/:name';
+
+/**
+ * GET /v2's answer. The version is the workspace's (package.json). No protocol extension is implemented: tensors are
+ * JSON only (no binary_tensor_data), and there is no classification, model_repository, statistics, sequence,
+ * shared_memory, trace or logging extension.
+ */
+export const V2_SERVER_METADATA: V2ServerMetadata = { name: 'autoscaled-inference', version: '0.1.0', extensions: [] };
 const VERSIONED = '/v2/models/:name/versions/:version';
 
 /**
@@ -49,6 +57,9 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
   };
 
   const router = Router();
+  router.get('/v2', (_req, res) => {
+    res.json(V2_SERVER_METADATA);
+  });
   router.get('/v2/health/live', (_req, res) => {
     res.json({ live: true });
   });
@@ -101,6 +112,7 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
   const errors = { 400: { description: 'bad tensor', schema: V2Error }, 404: { description: 'unknown model or version', schema: V2Error } };
   return {
     docs: [
+      { method: 'get', path: '/v2', summary: 'v2 server metadata: name, version, extensions supported (none)', tags: ['kserve-v2'], responses: { 200: { description: 'server metadata', schema: V2ServerMetadata } } },
       { method: 'get', path: '/v2/health/live', summary: 'v2 server liveness', tags: ['kserve-v2'], responses: { 200: { description: 'live', schema: V2ServerLive } } },
       { method: 'get', path: '/v2/health/ready', summary: 'v2 server readiness', tags: ['kserve-v2'], responses: { 200: { description: 'ready', schema: V2ServerReady } } },
       ...['/v2/models/{name}', '/v2/models/{name}/versions/{version}'].flatMap((path) => [

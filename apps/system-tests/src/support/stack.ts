@@ -8,7 +8,19 @@ export const DISPATCHER_ENTRY = 'apps/dispatcher/src/main.ts';
 export const LOAD_TESTER_ENTRY = 'apps/load-tester/src/main.ts';
 
 /** Processes started by tsx on a busy 2-core machine take a while: generous, never tight. */
-const READY_TIMEOUT_MS = 120_000;
+export const READY_TIMEOUT_MS = 120_000;
+
+/** One inference process serving `model` from the test model repository (on `port` when restarting one). */
+export function startInferenceProcess(model: string, env: Record<string, string> = {}, port?: number): Promise<RunningNodeService> {
+  return startNodeService({
+    name: 'inference',
+    entry: INFERENCE_ENTRY,
+    port,
+    readyPath: '/readyz',
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    env: { MODEL_REPOSITORY: modelRepository(), MODEL_NAME: model, ORT_PROVIDERS: 'cpu', ORT_INTRA_OP_THREADS: '1', SHUTDOWN_GRACE_MS: '10000', ...env },
+  });
+}
 
 export interface StackOptions {
   /** Inference processes for the model (0 for none). Default 1. */
@@ -86,14 +98,7 @@ export class Stack {
 
   /** Starts one inference process (on `port` when restarting one). */
   async startInference(port?: number, env: Record<string, string> = {}): Promise<RunningNodeService> {
-    return startNodeService({
-      name: 'inference',
-      entry: INFERENCE_ENTRY,
-      port,
-      readyPath: '/readyz',
-      readyTimeoutMs: READY_TIMEOUT_MS,
-      env: { MODEL_REPOSITORY: modelRepository(), MODEL_NAME: this.options.model, ORT_PROVIDERS: 'cpu', ORT_INTRA_OP_THREADS: '1', SHUTDOWN_GRACE_MS: '10000', ...this.options.inferenceEnv, ...env },
-    });
+    return startInferenceProcess(this.options.model, { ...this.options.inferenceEnv, ...env }, port);
   }
 
   /** Kills inference process `index` with `signal`, then (unless `restart` is false) starts it on the same port. */

@@ -12,6 +12,19 @@ export const Readiness = z
   .meta({ id: 'Readiness' });
 export type Readiness = z.infer<typeof Readiness>;
 
+/** Whether the dispatcher reaches Redis now, since when, and the last connection error. */
+export const RedisReachability = z.object({
+  redis: z.enum(['up', 'unreachable']),
+  since: z.string().describe('ISO-8601 time Redis became reachable or unreachable (the process start when it was never reached).'),
+  lastError: z.string().nullable().describe('The last connection error seen; null when there was none.'),
+  retryInMs: z.number().nonnegative().optional().describe('While unreachable: milliseconds until the next connection attempt.'),
+});
+export type RedisReachability = z.infer<typeof RedisReachability>;
+
+/** The dispatcher's GET /ready: the generic checks plus where Redis stands. */
+export const DispatcherReadiness = Readiness.extend(RedisReachability.shape).meta({ id: 'DispatcherReadiness' });
+export type DispatcherReadiness = z.infer<typeof DispatcherReadiness>;
+
 export const GpuStatus = z.object({
   index: z.number().int(),
   name: z.string(),

@@ -14,6 +14,20 @@ export const V2TensorMetadata = z.object({
 });
 export type V2TensorMetadata = z.infer<typeof V2TensorMetadata>;
 
+/**
+ * GET /v2: server metadata. `extensions` lists the protocol extensions the server implements; this one implements
+ * none of them (no binary tensor data, classification, model repository, statistics, sequence, shared memory ...).
+ */
+export const V2ServerMetadata = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    extensions: z.array(z.string()),
+  })
+  .strict()
+  .meta({ id: 'V2ServerMetadata' });
+export type V2ServerMetadata = z.infer<typeof V2ServerMetadata>;
+
 export const V2ServerLive = z.object({ live: z.boolean() }).meta({ id: 'V2ServerLive' });
 export const V2ServerReady = z.object({ ready: z.boolean() }).meta({ id: 'V2ServerReady' });
 export const V2ModelReady = z.object({ name: z.string(), ready: z.boolean() }).meta({ id: 'V2ModelReady' });

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '@ai/observability';
+import { RepeatSuppressor, type Logger } from '@ai/observability';
 import { Counter, type Registry } from 'prom-client';
 import { AppError } from './app-error';
 
@@ -37,7 +37,8 @@ export function notFoundHandler(): RequestHandler {
 
 /**
  * The central error handler: one JSON shape for every error, logged with the request id and counted.
- * Stack traces go to the log, never to the client.
+ * Stack traces go to the log, never to the client. Server-side errors that repeat (every request refused while a
+ * dependency is down, the same failure on every call) are logged once per backoff step with a count, not per request.
  */
 export function errorHandler(logger: Logger, registry: Registry): ErrorRequestHandler {
   const errors = new Counter({
@@ -46,16 +47,20 @@ export function errorHandler(logger: Logger, registry: Registry): ErrorRequestHa
     labelNames: ['status', 'code'] as const,
     registers: [registry],
   });
+  const repeats = new RepeatSuppressor(logger);
   return (error, req, res, _next) => {
     const appError = toAppError(error);
     errors.inc({ status: String(appError.status), code: appError.code });
     if (appError.code === 'internal_error') {
-      logger.error('request failed', { requestId: req.id, path: req.path, error: (error as Error)?.stack ?? String(error) });
+      const detail = (error as Error)?.stack ?? String(error);
+      repeats.log('error', `failed:${detail.split('\n', 1)[0].slice(0, 200)}`, 'request failed', { requestId: req.id, path: req.path, error: detail });
+      res.locals.errorLogged = true;
     } else if (appError.status >= 500) {
       // Deliberate 5xx answers (unavailable while Redis is away, upstream timeouts) are expected operating states.
-      logger.warn('request refused', { requestId: req.id, path: req.path, code: appError.code, message: appError.message });
+      repeats.log('warn', `refused:${appError.status}:${appError.code}`, 'request refused', { requestId: req.id, path: req.path, status: appError.status, code: appError.code, reason: appError.message });
+      res.locals.errorLogged = true;
     } else {
-      logger.debug('request rejected', { requestId: req.id, path: req.path, code: appError.code, message: appError.message });
+      logger.debug('request rejected', { requestId: req.id, path: req.path, code: appError.code, reason: appError.message });
     }
     if (res.headersSent) {
       res.destroy();

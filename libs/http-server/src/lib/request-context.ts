@@ -25,8 +25,10 @@ export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      // Unexpected failures are logged at error by the error handler, with the stack; the access line stays a warning.
-      const level = res.statusCode >= 500 ? 'warn' : quietPaths.has(req.path) ? 'debug' : 'info';
+      // Probes and scrapes log at debug, whatever they answer (a failing readiness probe is a state the app logs
+      // once, not per probe). Other 5xx answers are warnings, unless the error handler has already logged why (with
+      // the stack, counting repeats): then the access line is an ordinary one, so an outage costs no warning per request.
+      const level = quietPaths.has(req.path) ? 'debug' : res.statusCode >= 500 && !res.locals.errorLogged ? 'warn' : 'info';
       // winston formats every line before its transports drop those below their level: skip that work.
       if (!logger.isLevelEnabled(level)) return;
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createLogger, type Logger } from '@ai/observability';
+import { createLogger, routeConsoleToLogger, type Logger } from '@ai/observability';
 import { EXIT_INVALID_CONFIG, InvalidEnvironment, parseEnv } from './service-env';
 import { exitOnSignals } from './shutdown';
 
@@ -22,7 +22,8 @@ export interface ServiceDefinition<S extends z.ZodType<BaseConfig>> {
 
 /**
  * The whole of a service's main.ts: parse the environment (an invalid one stops the process with one JSON
- * line naming each variable, exit 2), create the logger, start, and stop gracefully on signals within
+ * line naming each variable, exit 2), create the logger (library console output routed through it), start,
+ * and stop gracefully on signals within
  * DRAIN_DELAY_MS + SHUTDOWN_GRACE_MS (plus 5 s to close what is left). A failed start-up is logged and
  * exits 1.
  */
@@ -37,6 +38,8 @@ export async function runService<S extends z.ZodType<BaseConfig>>(service: Servi
     process.exit(EXIT_INVALID_CONFIG);
   }
   const logger = createLogger({ service: service.name, level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  // What libraries print on their own (BullMQ's warnings, ioredis's unhandled errors) goes out as JSON lines too.
+  routeConsoleToLogger(logger);
   try {
     const running = await service.start(config, logger);
     exitOnSignals(logger, running.stop, config.DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000);

@@ -31,7 +31,7 @@ export interface CallbackNotifierOptions {
   concurrency?: number;
   /** Told the outcome of every callback, for metrics and logs. */
   onOutcome?: (outcome: CallbackOutcome, url: string, detail?: string) => void;
-  /** Told of the callback worker's own errors (a lost Redis connection, ...). */
+  /** Told of the callback queue's and worker's own errors (a lost Redis connection, ...). */
   onError?: (error: Error) => void;
 }
 
@@ -55,6 +55,8 @@ export class CallbackNotifier {
     const timeoutMs = options.timeoutMs ?? QUEUE_DEFAULTS.callbackTimeoutMs;
     const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     this.queue = new Queue(CALLBACK_QUEUE, { connection: options.connection, prefix });
+    // Without a listener BullMQ prints the queue's errors (each failed reconnect) on the console.
+    this.queue.on('error', (error) => options.onError?.(error));
     this.worker = new Worker<CallbackJobData>(
       CALLBACK_QUEUE,
       async (job) => {
@@ -94,10 +96,13 @@ export class CallbackNotifier {
     }
   }
 
-  /** Lets deliveries being sent finish; callbacks waiting for a retry stay in Redis for any process to deliver. */
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.adding]);
-    await this.worker.close();
+  /**
+   * Lets deliveries being sent finish; callbacks waiting for a retry stay in Redis for any process to deliver.
+   * `force` closes at once (Redis is away, so nothing can be acknowledged anyway).
+   */
+  async close(force = false): Promise<void> {
+    if (!force) await Promise.allSettled([...this.adding]);
+    await this.worker.close(force);
     await this.queue.close();
   }
 }

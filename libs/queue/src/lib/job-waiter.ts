@@ -15,6 +15,8 @@ export interface JobWaiterOptions {
   /** Connection options; each model's event listener opens its own blocking connection. */
   connection: ConnectionOptions;
   prefix?: string;
+  /** Told of the event listeners' errors (a lost connection, ...); without it they are dropped, never printed. */
+  onError?: (error: Error, model: string) => void;
 }
 
 /**
@@ -103,10 +105,20 @@ export class JobWaiter {
     return events;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Answers every waiter 'timeout' and closes the listeners. `force` (Redis is away) bounds the wait to 1 s per
+   * listener: ioredis emits no 'end' for a connection waiting to reconnect, so BullMQ's close would wait forever.
+   */
+  async close(force = false): Promise<void> {
     this.closed = true;
     for (const set of this.waiting.values()) for (const done of [...set]) done({ outcome: 'timeout' });
-    await Promise.all([...this.events.values()].map(async (events) => (await events.catch(() => undefined))?.close()));
+    const bounded = <T>(work: Promise<T>) => (force ? Promise.race([work, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref())]) : work);
+    await Promise.all(
+      [...this.events.values()].map(async (events) => {
+        const listener = await bounded(events.catch(() => undefined));
+        if (listener) await bounded(listener.close());
+      }),
+    );
   }
 
   private async listen(model: string): Promise<QueueEvents> {
@@ -115,7 +127,7 @@ export class JobWaiter {
     events.on('completed', ({ jobId }) => this.settleFromStream(model, jobId, 'completed'));
     // 'failed' is emitted only once a job has no retries left; a retry emits 'delayed' or 'waiting'.
     events.on('failed', ({ jobId }) => this.settleFromStream(model, jobId, 'failed'));
-    events.on('error', () => undefined);
+    events.on('error', (error: Error) => this.options.onError?.(error, model));
     await events.waitUntilReady();
     return events;
   }

@@ -27,6 +27,11 @@ export interface ModelQueuesOptions {
   /** First retry delay, doubled each retry; default QUEUE_DEFAULTS.backoffMs. */
   backoffMs?: number;
   retention?: RetentionOptions;
+  /**
+   * Told of each queue's errors (a lost connection, ...). Every queue gets a listener, with or without this:
+   * BullMQ prints the errors of a queue nobody listens to on the console.
+   */
+  onError?: (error: Error, model: string) => void;
 }
 
 /** One BullMQ queue per model, and the use cases on them: enqueue (with idempotency), look up, list failed. */
@@ -43,7 +48,9 @@ export class ModelQueues {
       removeOnFail: { age: retention.failedAgeSeconds ?? QUEUE_DEFAULTS.failedAgeSeconds, count: retention.failedCount ?? QUEUE_DEFAULTS.failedCount },
     };
     for (const model of options.models) {
-      this.queues.set(model, new Queue(model, { connection: options.connection, prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX }));
+      const queue = new Queue<InferenceJobData, InferenceJobResult>(model, { connection: options.connection, prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX });
+      queue.on('error', (error: Error) => options.onError?.(error, model));
+      this.queues.set(model, queue);
     }
   }
 

@@ -14,6 +14,11 @@ export interface QueueMonitorOptions {
   /** Drain-rate window; default 10 000 ms. */
   windowMs?: number;
   onError?: (error: Error) => void;
+  /**
+   * Whether Redis is reachable now; samples are skipped while it is not (a command on a connection that never
+   * connected waits for it, and the last sample is the best guess anyway). Default: always.
+   */
+  isAvailable?: () => boolean;
 }
 
 /** One model's queue as the API sees it now. */
@@ -63,6 +68,7 @@ export class QueueMonitor {
 
   /** Reads every model now (single-flight: concurrent callers share one sample). Errors are reported, not thrown. */
   sample(): Promise<void> {
+    if (this.options.isAvailable && !this.options.isAvailable()) return this.sampling ?? Promise.resolve();
     this.sampling ??= this.readAll().finally(() => (this.sampling = undefined));
     return this.sampling;
   }

@@ -74,6 +74,7 @@ ${summary.generation ? `<tr><th>tokens generated (per request)</th><td>${summary
 <tr><th>tokens/s (mean, peak second)</th><td>${summary.generation.tokensPerSecond} tokens/s, ${summary.generation.peakTokensPerSecond} tokens/s</td></tr>` : ''}
 <tr><th>schedule error per second (max, mean)</th><td>${summary.schedule.maxRateErrorPct.toFixed(2)} %, ${summary.schedule.meanRateErrorPct.toFixed(2)} %</td></tr>
 <tr><th>send lateness p50 / p99 / max</th><td>${ms(summary.schedule.latenessMs.p50)} / ${ms(summary.schedule.latenessMs.p99)} / ${ms(summary.schedule.latenessMs.max)}</td></tr>
+<tr><th>sends after the next was due</th><td>${summary.schedule.lateSends} (${summary.schedule.generatorLimited ? 'generator-limited' : 'schedule kept'})</td></tr>
 <tr><th>event-loop delay p99 (worst second)</th><td>${ms(summary.schedule.maxEventLoopDelayP99Ms)}</td></tr>
 </table>
 <h2>Charts</h2>

@@ -31,6 +31,9 @@ export interface RunSummary {
     maxRateErrorPct: number;
     meanRateErrorPct: number;
     maxEventLoopDelayP99Ms: number;
+    /** Sends that went out after the next request was due (later than the mean gap between sends of their second). */
+    lateSends: number;
+    /** The generator measurably failed to keep the schedule (see generatorLimitedReasons); lateness alone is information. */
     generatorLimited: boolean;
     generatorLimitedReasons: string[];
     /** The run was stopped early (Ctrl-C, SIGTERM): the rest of the workload is counted as not sent. */
@@ -136,6 +139,7 @@ export function buildSummary(input: ReportInput): RunSummary {
       maxRateErrorPct: round(run.schedule.maxRateErrorPct),
       meanRateErrorPct: round(run.schedule.meanRateErrorPct),
       maxEventLoopDelayP99Ms: round(Math.max(0, ...run.schedule.seconds.map((s) => s.eventLoopDelayP99Ms))),
+      lateSends: run.schedule.lateSends,
       generatorLimited: run.schedule.generatorLimited,
       generatorLimitedReasons: run.schedule.generatorLimitedReasons,
       aborted: run.schedule.aborted,
