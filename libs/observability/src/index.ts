@@ -1,2 +1,3 @@
 export * from './lib/logger';
+export * from './lib/loki-transport';
 export * from './lib/metrics-registry';
