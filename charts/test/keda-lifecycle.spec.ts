@@ -4,16 +4,16 @@
  * sameRelease installs KEDA with this release, but not KEDA's CRDs: those are applied first (README, step 1), so
  * ScaledObjects and TriggerAuthentications are ordinary release resources (upgraded in place, restored by
  * rollback, deleted by uninstall), and a pre-delete hook Job deletes them, and waits for KEDA to release their
- * finalizers, before Helm deletes the operator. helm template renders no lookups and reports no cluster APIs,
- * so the install-time checks are rendered as Helm renders them against a cluster: `--api-versions` for the APIs
- * it serves, and the cluster-scoped-name check's helper given the objects `lookup` would return.
+ * finalizers, before Helm deletes the operator. Plain helm template renders no lookups and reports no cluster
+ * APIs, so the install-time checks are rendered as `helm install` renders them: against a stand-in API server
+ * (helm template --dry-run=server), and with the `--api-versions` a cluster reports.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { CHART_DIR, helmTemplate, helmTemplateError, K8sObject } from '../tools/helm';
-import { clusterWith, disposeChart, ofKind, render, renderError, renderWith } from './scenarios';
+import { parse } from 'yaml';
+import { CLUSTER_APIS, startFakeCluster, type SeededObject } from '../tools/fake-kube-api';
+import { CHART_DIR, K8sObject, parseManifests } from '../tools/helm';
+import { chartDir, clusterWith, disposeChart, ofKind, render, renderError, renderWith, scenarioFile } from './scenarios';
 
 afterAll(() => disposeChart());
 
@@ -111,63 +111,79 @@ describe('other modes need no cleanup hook', () => {
 });
 
 /**
- * The cluster-scoped-name check, rendered with the objects `lookup` would return (helm template's lookups
- * return nothing): a tiny chart that holds the umbrella's helpers and calls the check's helper.
+ * The install-time checks as `helm install` runs them: `helm template --dry-run=server` against a stand-in API
+ * server (tools/fake-kube-api.ts), whose discovery sets .Capabilities and whose GETs answer `lookup`.
  */
-describe('cluster-scoped KEDA names (one KEDA per cluster)', () => {
-  const owned = (kind: string, name: string, release: string, namespace: string) => ({
-    apiVersion: 'v1',
+describe('helm install against a cluster (helm template --dry-run=server on a stand-in API server)', () => {
+  const owned = (apiVersion: string, kind: string, name: string, release?: string, namespace?: string): SeededObject => ({
+    apiVersion,
     kind,
-    metadata: { name, annotations: { 'meta.helm.sh/release-name': release, 'meta.helm.sh/release-namespace': namespace } },
+    metadata: { name, ...(release && { annotations: { 'meta.helm.sh/release-name': release, 'meta.helm.sh/release-namespace': namespace! } }) },
   });
-
-  function check(found: unknown[]): { ok: boolean; output: string } {
-    const root = mkdtempSync(join(tmpdir(), 'ai-keda-names-'));
+  const LOOKUPS = [
+    'GET /apis/apiregistration.k8s.io/v1/apiservices/v1beta1.external.metrics.k8s.io',
+    'GET /apis/rbac.authorization.k8s.io/v1/clusterroles/keda-operator',
+    'GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/keda-admission',
+  ];
+  async function install(scenario: string, cluster: Parameters<typeof startFakeCluster>[0] = {}) {
+    const fake = await startFakeCluster(cluster);
     try {
-      mkdirSync(join(root, 'templates'));
-      writeFileSync(join(root, 'Chart.yaml'), stringify({ apiVersion: 'v2', name: 'keda-names-check', version: '0.1.0' }));
-      cpSync(join(CHART_DIR, 'templates', '_helpers.tpl'), join(root, 'templates', '_helpers.tpl'));
-      writeFileSync(
-        join(root, 'templates', 'check.yaml'),
-        '{{- include "ai.keda.checkClusterScopedNames" (dict "ctx" . "found" .Values.found) }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n',
-      );
-      const values = join(root, 'found.json');
-      writeFileSync(values, JSON.stringify({ global: { keda: { mode: 'sameRelease' } }, found }));
-      try {
-        return { ok: true, output: helmTemplate(root, [values]) };
-      } catch {
-        return { ok: false, output: helmTemplateError(root, [values]) };
-      }
+      const result = await fake.helmTemplate(chartDir(), [scenarioFile(scenario)]);
+      return { ...result, requests: [...fake.requests] };
     } finally {
-      rmSync(root, { recursive: true, force: true });
+      await fake.close();
     }
   }
+  const without = (gv: string) => Object.fromEntries(Object.entries(CLUSTER_APIS).filter(([k]) => k !== gv));
 
-  it('passes on a fresh cluster and on an upgrade of the release that owns them', () => {
-    expect(check([]).ok).toBe(true);
-    expect(check([owned('APIService', 'v1beta1.external.metrics.k8s.io', 'autoscaled-inference', 'autoscaled-inference'), owned('ClusterRole', 'keda-operator', 'autoscaled-inference', 'autoscaled-inference')]).ok).toBe(true);
+  it("installs on a cluster with KEDA's CRDs, after looking up the cluster-scoped names the KEDA chart creates", async () => {
+    const result = await install('default');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(kedaObjects(parseManifests(result.stdout)).length).toBeGreaterThan(0);
+    expect(result.requests).toEqual(expect.arrayContaining(LOOKUPS));
+  });
+
+  it("refuses a cluster without KEDA's CRDs, saying how to apply them", async () => {
+    const result = await install('default', { apis: without('keda.sh/v1alpha1') });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/KEDA's CRDs \(keda\.sh\/v1alpha1\) are not in the cluster.*kubectl apply --server-side -f https:\/\/github\.com\/kedacore\/keda\/releases\/download\//s);
+  });
+
+  it('passes an upgrade of the release that owns the cluster-scoped objects', async () => {
+    const result = await install('default', {
+      objects: [
+        owned('apiregistration.k8s.io/v1', 'APIService', 'v1beta1.external.metrics.k8s.io', 'autoscaled-inference', 'autoscaled-inference'),
+        owned('rbac.authorization.k8s.io/v1', 'ClusterRole', 'keda-operator', 'autoscaled-inference', 'autoscaled-inference'),
+      ],
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it.each([
-    ['another release in another namespace', owned('ClusterRole', 'keda-operator', 'keda', 'keda')],
-    ['the same release name in another namespace', owned('ValidatingWebhookConfiguration', 'keda-admission', 'autoscaled-inference', 'staging')],
-    ['an external metrics server installed without Helm', { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1beta1.external.metrics.k8s.io' } }],
-  ])('fails when KEDA or an external metrics server is already there: %s', (_case, object) => {
-    const result = check([object]);
-    expect(result.ok).toBe(false);
-    expect(result.output).toMatch(/already in this cluster.*global\.keda\.mode=separateRelease.*keda\.enabled=false/s);
+    ['KEDA of another release', owned('rbac.authorization.k8s.io/v1', 'ClusterRole', 'keda-operator', 'keda', 'keda'), /ClusterRole keda-operator \(Helm release keda\/keda\)/],
+    ['the same release name in another namespace', owned('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'keda-admission', 'autoscaled-inference', 'staging'), /ValidatingWebhookConfiguration keda-admission \(Helm release staging\/autoscaled-inference\)/],
+    ['an external metrics server installed without Helm', owned('apiregistration.k8s.io/v1', 'APIService', 'v1beta1.external.metrics.k8s.io'), /APIService v1beta1\.external\.metrics\.k8s\.io \(not installed by Helm\)/],
+  ])('refuses a second KEDA: %s, naming global.keda.mode=separateRelease', async (_case, object, which) => {
+    const result = await install('default', { objects: [object] });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(which);
+    expect(result.stderr).toMatch(/already in this cluster.*global\.keda\.mode=separateRelease.*keda\.enabled=false/s);
   });
 
-  it('looks those objects up by the names the KEDA chart gives them', () => {
-    const text = readFileSync(join(CHART_DIR, 'templates', '_helpers.tpl'), 'utf8');
-    for (const [apiVersion, kind, name] of [
-      ['apiregistration.k8s.io/v1', 'APIService', 'v1beta1.external.metrics.k8s.io'],
-      ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'keda-operator'],
-      ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'keda-admission'],
-    ]) {
-      expect(text).toContain(`(list "${apiVersion}" "${kind}" "${name}")`);
-    }
-    expect(readFileSync(join(CHART_DIR, 'templates', 'checks.yaml'), 'utf8')).toContain('include "ai.keda.checkClusterScopedNames"');
+  it('separateRelease looks nothing up and shares the KEDA that is there', async () => {
+    const result = await install('keda-separate-release', { objects: [owned('rbac.authorization.k8s.io/v1', 'ClusterRole', 'keda-operator', 'keda', 'keda')] });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    for (const lookup of LOOKUPS) expect(result.requests).not.toContain(lookup);
+  });
+
+  it('refuses ServiceMonitors and a PrometheusRule on a cluster without the Prometheus Operator when kube-prometheus-stack is not in the release', async () => {
+    const result = await install('prometheus-trigger', { apis: without('monitoring.coreos.com/v1') });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/monitoring\.coreos\.com\/v1.*not in the cluster.*global\.monitoring\.serviceMonitor\.enabled=false.*alerts\.enabled=false/s);
+    expect((await install('prometheus-trigger')).status).toBe(0);
   });
 });
 
@@ -179,24 +195,25 @@ it('every KEDA object of every scenario is an ordinary resource', () => {
 });
 
 describe("the chart README's install, upgrade and uninstall sections match the chart", () => {
-  const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
+  const readme = () => readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
   const section = (title: string) => {
-    const start = readme.indexOf(`\n## ${title}\n`);
+    const text = readme();
+    const start = text.indexOf(`\n## ${title}\n`);
     expect(start).toBeGreaterThan(-1);
-    const end = readme.indexOf('\n## ', start + 1);
-    return readme.slice(start, end === -1 ? undefined : end);
+    const end = text.indexOf('\n## ', start + 1);
+    return text.slice(start, end === -1 ? undefined : end);
   };
-  const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'));
-  const lock = parse(readFileSync(join(CHART_DIR, 'Chart.lock'), 'utf8')) as { dependencies: { name: string; version: string; repository: string }[] };
-  const locked = (name: string) => lock.dependencies.find((d) => d.name === name)!.version;
+  const values = () => parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'));
+  const lock = () => parse(readFileSync(join(CHART_DIR, 'Chart.lock'), 'utf8')) as { dependencies: { name: string; version: string; repository: string }[] };
+  const locked = (name: string) => lock().dependencies.find((d) => d.name === name)!.version;
 
   it('installs the CRDs of the locked KEDA chart before the release, and names every locked version', () => {
     const install = section('Install');
     expect(install).toContain(`helm show chart kedacore/keda --version ${locked('keda')}`);
     expect(install.indexOf('kubectl apply --server-side -f')).toBeLessThan(install.indexOf('helm install ai charts/autoscaled-inference'));
-    for (const d of lock.dependencies.filter((x) => !x.repository.startsWith('file://'))) expect(install).toContain(`${d.name} ${d.version}`);
+    for (const d of lock().dependencies.filter((x) => !x.repository.startsWith('file://'))) expect(install).toContain(`${d.name} ${d.version}`);
     expect(install).toContain('keda.crds.install=false');
-    expect(values.keda.crds.install).toBe(false);
+    expect(values().keda.crds.install).toBe(false);
   });
 
   it('upgrades and rolls back in place', () => {
@@ -212,10 +229,10 @@ describe("the chart README's install, upgrade and uninstall sections match the c
     expect(release).toBeGreaterThan(-1);
     expect(crds).toBeGreaterThan(release);
     expect(uninstall).toContain('<release>-keda-cleanup');
-    expect(uninstall).toContain(`kedaCleanup.timeoutSeconds\` (${values.kedaCleanup.timeoutSeconds} s)`);
-    expect(readme).toContain(values.kedaCleanup.image);
+    expect(uninstall).toContain(`kedaCleanup.timeoutSeconds\` (${values().kedaCleanup.timeoutSeconds} s)`);
+    expect(readme()).toContain(values().kedaCleanup.image);
     // The hook's kubectl waits that long.
     const job = ofKind(render('default'), 'Job').find((j) => j.metadata.name === 'autoscaled-inference-keda-cleanup')!;
-    expect(JSON.stringify(job)).toContain(`--timeout=${values.kedaCleanup.timeoutSeconds}s`);
+    expect(JSON.stringify(job)).toContain(`--timeout=${values().kedaCleanup.timeoutSeconds}s`);
   });
 });
