@@ -27,7 +27,7 @@ const env = (c: Container, name: string) => c.env?.find((e) => e.name === name);
 const MONITORING_KINDS = new Set(['ServiceMonitor', 'PrometheusRule']);
 
 it('the offline renders leave out exactly the remote dependencies', () => {
-  expect(remoteDependencies().sort()).toEqual(['keda', 'kube-prometheus-stack', 'loki']);
+  expect(remoteDependencies().sort()).toEqual(['dcgm-exporter', 'keda', 'kube-prometheus-stack', 'loki']);
 });
 
 it.each(SCENARIOS)('scenario %s passes helm lint --strict', (scenario) => {
@@ -52,7 +52,9 @@ it.each(SCENARIOS)('scenario %s runs every app pod non-root on a read-only root 
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     for (const c of spec.containers) {
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-      if (c.name !== 'redis') expect(c.command).toEqual(['node', `dist/apps/${c.name}/main.js`]);
+      // Redis runs its image's entrypoint; the uninstall hook runs kubectl.
+      if (c.name === 'kubectl') expect(c.command).toEqual(['kubectl']);
+      else if (c.name !== 'redis') expect(c.command).toEqual(['node', `dist/apps/${c.name}/main.js`]);
     }
   }
 });
@@ -61,7 +63,8 @@ it.each(SCENARIOS)('scenario %s holds no admin/admin and no default password', (
   const objects = render(scenario);
   const text = JSON.stringify(objects);
   expect(text).not.toMatch(/admin\/admin|"adminPassword"|prom-operator/);
-  for (const secret of ofKind(objects, 'Secret')) {
+  // The external Redis Secret holds what the user's URL says.
+  for (const secret of ofKind(objects, 'Secret').filter((s) => s.metadata.name !== 'autoscaled-inference-external-redis')) {
     for (const [key, value] of Object.entries((secret.data ?? {}) as Record<string, string>)) {
       const plain = Buffer.from(value, 'base64').toString();
       if (/password|api-keys/.test(key)) expect(plain).toMatch(/^[A-Za-z0-9]{24,}$/);
@@ -72,9 +75,9 @@ it.each(SCENARIOS)('scenario %s holds no admin/admin and no default password', (
 describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same release)', () => {
   const objects = () => render('default');
 
-  it('applies KEDA objects as post-install/post-upgrade hooks, after the CRDs the KEDA chart installs', () => {
+  it('applies KEDA objects as ordinary release resources (KEDA\'s CRDs are applied before the release)', () => {
     const so = named(objects(), 'ScaledObject', 'autoscaled-inference-inference-digits-cnn');
-    expect(so.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'post-install,post-upgrade', 'helm.sh/hook-delete-policy': 'before-hook-creation' });
+    expect(so.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
   });
 
   it('scales each model on CPU at 70 % and on its whole backlog in Prometheus, 1 to 5 replicas, 30 s up and 60 s down', () => {
@@ -90,7 +93,8 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
     expect(backlog).toMatchObject({
       type: 'prometheus',
       metadata: {
-        query: 'sum(dispatcher_queue_depth{model="digits-cnn",state=~"waiting|prioritized|active"})',
+        // One reading of the queue per state (every dispatcher pod reports all of it), this release's only.
+        query: 'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn",state=~"waiting|prioritized|active"}))',
         threshold: '10',
         // kube-prometheus-stack cuts its fullname to 26 characters: "<release>-kube-prometheus-stack" → "autoscaled-inference-kube".
         serverAddress: 'http://autoscaled-inference-kube-prometheus.autoscaled-inference.svc:9090',
@@ -133,7 +137,7 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
 
     const so = named(objects(), 'ScaledObject', 'autoscaled-inference-inference-tiny-lm');
     expect(so.spec).toMatchObject({ scaleTargetRef: { name: 'autoscaled-inference-inference-tiny-lm' }, minReplicaCount: 1, maxReplicaCount: 3 });
-    expect(triggers(so)[1].metadata).toMatchObject({ query: 'sum(dispatcher_queue_depth{model="tiny-lm",state=~"waiting|prioritized|active"})', threshold: '4' });
+    expect(triggers(so)[1].metadata).toMatchObject({ query: 'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="tiny-lm",state=~"waiting|prioritized|active"}))', threshold: '4' });
     expect(named(objects(), 'ScaledObject', 'autoscaled-inference-inference-digits-cnn').spec).toMatchObject({ maxReplicaCount: 5 });
   });
 
@@ -142,6 +146,9 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
     const c = spec.containers[0] as Container & Record<string, { httpGet: { path: string } }>;
     expect(c.livenessProbe.httpGet.path).toBe('/healthz');
     expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    // The startup probe gates on the model being loaded and warmed up (/readyz), so liveness starts only after
+    // it; /healthz answers 200 while the model is still loading.
+    expect(c.startupProbe.httpGet.path).toBe('/readyz');
     expect(spec.volumes).toContainEqual(expect.objectContaining({ name: 'tmp', emptyDir: expect.any(Object) }));
     expect(env(c, 'MODEL_REPOSITORY')?.value).toBe('models');
     expect(env(c, 'MODEL_VERSION')?.value).toBe('2');
@@ -197,6 +204,13 @@ describe('GPU scenario', () => {
     expect(cnn.containers[0].resources?.limits).not.toHaveProperty('nvidia.com/gpu');
     expect(cnn.containers[0].image).toBe('ghcr.io/autoscaled-inference/inference:0.1.0');
     expect(named(objects, 'ScaledObject', 'autoscaled-inference-inference-tiny-lm').spec).toMatchObject({ maxReplicaCount: 3 });
+    // The optional GPU trigger: the DCGM exporter's utilisation of this Deployment's pods, 80 % per replica.
+    const gpu = triggers(named(objects, 'ScaledObject', 'autoscaled-inference-inference-tiny-lm')).find((t) => t.metadata.query?.includes('DCGM'));
+    expect(gpu?.metadata).toMatchObject({
+      query: 'sum(DCGM_FI_DEV_GPU_UTIL{namespace="autoscaled-inference",pod=~"autoscaled-inference-inference-tiny-lm-[a-z0-9]+-[a-z0-9]{5}"})',
+      threshold: '80',
+    });
+    expect(triggers(named(objects, 'ScaledObject', 'autoscaled-inference-inference-digits-cnn')).some((t) => t.metadata.query?.includes('DCGM'))).toBe(false);
     expect(env(podSpec(named(objects, 'Deployment', 'autoscaled-inference-dispatcher')).containers[0], 'INFERENCE_URLS')?.value).toBe(
       'digits-cnn=http://autoscaled-inference-inference-digits-cnn:8080,tiny-lm=http://autoscaled-inference-inference-tiny-lm:8080',
     );
@@ -233,7 +247,10 @@ describe('Prometheus-trigger scenario (Mimir with basic auth)', () => {
     }
     expect(latency).toMatchObject({
       metricType: 'Value',
-      metadata: { query: 'histogram_quantile(0.99, sum by (le) (rate(dispatcher_e2e_latency_seconds_bucket{model="digits-cnn"}[1m])))', threshold: '0.33' },
+      metadata: {
+        query: '(histogram_quantile(0.99, sum by (le) (rate(dispatcher_e2e_latency_seconds_bucket{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn"}[1m]))) >= 0) or vector(0)',
+        threshold: '0.33',
+      },
     });
   });
 
@@ -253,7 +270,7 @@ describe('Prometheus-trigger scenario (Mimir with basic auth)', () => {
 });
 
 describe('redis-trigger scenario', () => {
-  it("uses KEDA's redis list scaler on bull:<model>:wait with the Redis password from a TriggerAuthentication hook", () => {
+  it("uses KEDA's redis list scaler on bull:<model>:wait with the Redis password from a TriggerAuthentication", () => {
     const objects = render('redis-trigger');
     const so = named(objects, 'ScaledObject', 'autoscaled-inference-inference-digits-cnn');
     expect(triggers(so)[1]).toEqual({
@@ -263,7 +280,7 @@ describe('redis-trigger scenario', () => {
     });
     const auth = named(objects, 'TriggerAuthentication', 'autoscaled-inference-inference-digits-cnn-redis');
     expect(auth.spec).toEqual({ secretTargetRef: [{ parameter: 'password', name: 'autoscaled-inference-redis', key: 'redis-password' }] });
-    expect(auth.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'post-install,post-upgrade', 'helm.sh/hook-weight': '-5' });
+    expect(auth.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
   });
 });
 
@@ -272,11 +289,13 @@ describe('scale-to-zero scenario', () => {
     const objects = render('scale-to-zero');
     const so = named(objects, 'ScaledObject', 'autoscaled-inference-inference-digits-cnn');
     expect(so.spec).toMatchObject({ minReplicaCount: 0, cooldownPeriod: 300 });
-    expect(triggers(so)[1].metadata.query).toBe('sum(dispatcher_queue_depth{model="digits-cnn",state=~"waiting|prioritized|active|delayed"})');
+    expect(triggers(so)[1].metadata.query).toBe(
+      'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn",state=~"waiting|prioritized|active|delayed"}))',
+    );
     const spec = podSpec(named(objects, 'Deployment', 'autoscaled-inference-inference-digits-cnn'));
     expect(spec.volumes).toContainEqual({ name: 'models', hostPath: { path: '/data/models', type: 'Directory' } });
     expect(env(spec.containers[0], 'MODEL_REPOSITORY')?.value).toBe('/models');
-    const job = ofKind(objects, 'Job')[0];
+    const job = named(objects, 'Job', 'autoscaled-inference-load-tester-1');
     expect((podSpec(job).containers[0] as Container & { args: string[] }).args.join(' ')).toBe(
       'run --workload workloads/spike.txt --target http://autoscaled-inference-dispatcher:3000 --model digits-cnn --collect poll --out /tmp/reports --progress false',
     );

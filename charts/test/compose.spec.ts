@@ -128,14 +128,22 @@ it('has Prometheus scrape every app on its real port and load the alert rules it
   expect(existsSync(hostPathOf(services.grafana, '/var/lib/grafana/dashboards/overview.json')!)).toBe(true);
 });
 
-it('dashboards refer only to the provisioned datasources and have unique panel ids', () => {
+it('dashboards pick their datasources through variables of the provisioned types and have unique panel ids', () => {
   const provisioning = hostPathOf(services.grafana, '/etc/grafana/provisioning/datasources/datasources.yaml')!;
-  const uids = new Set(parse(readFileSync(provisioning, 'utf8')).datasources.map((d: { uid: string }) => d.uid));
+  const types = new Set(parse(readFileSync(provisioning, 'utf8')).datasources.map((d: { type: string }) => d.type));
   const dir = hostPathOf(services.grafana, '/var/lib/grafana/dashboards')!;
   for (const file of ['overview.json', 'logs.json']) {
     const dashboard = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const panels: { id: number; datasource: { uid: string }; targets: { datasource: { uid: string } }[] }[] = dashboard.panels;
+    const panels: { id: number; datasource: { type: string; uid: string }; targets: { datasource: { type: string; uid: string } }[] }[] = dashboard.panels;
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
-    for (const p of panels) for (const ds of [p.datasource, ...p.targets.map((t) => t.datasource)]) expect([file, ds.uid, uids.has(ds.uid)]).toEqual([file, ds.uid, true]);
+    // A datasource variable resolves to the default datasource of its type (compose provisions one of each).
+    const variables = new Map<string, string>(dashboard.templating.list.filter((v: { type: string }) => v.type === 'datasource').map((v: { name: string; query: string }) => [v.name, v.query]));
+    for (const p of panels) {
+      for (const ds of [p.datasource, ...p.targets.map((t) => t.datasource)]) {
+        const variable = /^\$\{(\w+)\}$/.exec(ds.uid)?.[1];
+        expect([file, ds.uid, variable && variables.get(variable)]).toEqual([file, ds.uid, ds.type]);
+        expect(types.has(ds.type)).toBe(true);
+      }
+    }
   }
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHART_DIR, helmTemplate, K8sObject, offlineChartCopy, parseManifests } from '../tools/helm';
+import { CHART_DIR, helmTemplate, helmTemplateError, K8sObject, offlineChartCopy, parseManifests } from '../tools/helm';
 
 /** Every scenario values file under the chart's ci/ folder. */
 export const SCENARIOS = readdirSync(join(CHART_DIR, 'ci'))
@@ -31,6 +31,23 @@ export function render(scenario: string): K8sObject[] {
   if (!cache.has(scenario)) cache.set(scenario, parseManifests(helmTemplate(chartDir(), [scenarioFile(scenario)])));
   return cache.get(scenario)!;
 }
+
+/** The objects a scenario renders to with extra helm arguments (not memoised). */
+export function renderWith(scenario: string, args: string[]): K8sObject[] {
+  return parseManifests(helmTemplate(chartDir(), [scenarioFile(scenario)], args));
+}
+
+/** helm's error output for a scenario rendered with extra arguments that must fail. */
+export function renderError(scenario: string, args: string[]): string {
+  return helmTemplateError(chartDir(), [scenarioFile(scenario)], args);
+}
+
+/**
+ * `--api-versions` that make `helm template` render as `helm install` does against a cluster: Helm's offline
+ * capabilities never include apiregistration.k8s.io/v1, which every real API server serves, so the chart's
+ * install-time checks key on it; the other groups are what that simulated cluster has installed.
+ */
+export const clusterWith = (...groups: string[]) => ['apiregistration.k8s.io/v1', ...groups].flatMap((g) => ['--api-versions', g]);
 
 export const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
 

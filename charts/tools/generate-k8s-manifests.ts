@@ -19,6 +19,8 @@ const HEADER = `# Generated from charts/autoscaled-inference with charts/tools/k
 #     --from-literal=redis-password="$(openssl rand -hex 24)"
 #   kubectl apply -f k8s/autoscaled-inference.yaml
 # The ScaledObjects query Prometheus at http://prometheus-server.monitoring.svc:80: change serverAddress to yours.
+# The pods carry prometheus.io/scrape annotations; the trigger queries select the job that reads them as the
+# prometheus-community chart names it (job="kubernetes-pods", with the pods' labels kept).
 `;
 
 /** Drops what only makes sense under Helm (its bookkeeping labels). */

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { GpuStatus } from '@ai/contracts';
+import { probeGpus } from '@ai/model-runtime';
 import { LATENCY_BUCKETS_SECONDS } from '@ai/observability';
 
 /** The model every metric of this process is about. */
@@ -10,8 +12,21 @@ export interface ModelLabels {
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const TOKEN_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-/** The inference service's metrics (names shared with dashboards and KEDA triggers), bound to its model. */
-export function createInferenceMetrics(registry: Registry, labels: ModelLabels) {
+/** The GPUs of this host as nvidia-smi reports them, asked at most once per `ttlMs` (scrapes come every few seconds). */
+export function cachedGpuProbe(probe: () => Promise<GpuStatus[] | undefined> = probeGpus, ttlMs = 5_000): () => Promise<GpuStatus[] | undefined> {
+  let last: { at: number; result: Promise<GpuStatus[] | undefined> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > ttlMs) last = { at: Date.now(), result: probe() };
+    return last.result;
+  };
+}
+
+/**
+ * The inference service's metrics (names shared with dashboards and KEDA triggers), bound to its model.
+ * `gpus` feeds inference_gpu_utilization_percent at scrape time (the GPU panel shows it beside the DCGM
+ * exporter's); on a host without nvidia-smi it answers undefined and the gauge has no series.
+ */
+export function createInferenceMetrics(registry: Registry, labels: ModelLabels, gpus: () => Promise<GpuStatus[] | undefined> = cachedGpuProbe()) {
   const modelLabels = ['model', 'version'] as const;
   const registers = [registry];
   const requests = new Counter({ name: 'inference_requests_total', help: 'Inference requests by HTTP status.', labelNames: [...modelLabels, 'status'] as const, registers });
@@ -25,6 +40,17 @@ export function createInferenceMetrics(registry: Registry, labels: ModelLabels) 
   const tokens = new Counter({ name: 'generation_tokens_total', help: 'Tokens generated.', labelNames: modelLabels, registers });
   const timePerToken = new Histogram({ name: 'generation_time_per_token_seconds', help: 'Time per generated token after the first, seconds.', labelNames: modelLabels, buckets: TOKEN_BUCKETS_SECONDS, registers });
   const timeToFirstToken = new Histogram({ name: 'generation_time_to_first_token_seconds', help: 'Time to the first generated token, seconds.', labelNames: modelLabels, buckets: LATENCY_BUCKETS_SECONDS, registers });
+  new Gauge({
+    name: 'inference_gpu_utilization_percent',
+    help: 'Utilisation of each GPU of this host in percent, as nvidia-smi reports it, read at scrape time.',
+    labelNames: [...modelLabels, 'gpu'] as const,
+    registers,
+    async collect() {
+      const found = await gpus();
+      this.reset();
+      for (const gpu of found ?? []) this.set({ ...labels, gpu: String(gpu.index) }, gpu.utilizationPercent);
+    },
+  });
   const l = labels;
   return {
     requests: (status: number) => requests.inc({ ...l, status: String(status) }),

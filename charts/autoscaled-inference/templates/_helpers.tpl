@@ -27,9 +27,13 @@ autoscaled-inference/model: {{ . }}
 {{- printf "%s-%s" .ctx.Release.Name .suffix | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* Image reference. dict: ctx, repository, [tag] */}}
+{{/*
+Image reference of an app. The settings live in global.appImage, not global.image / global.imageRegistry:
+Helm hands `global` to every subchart, and the KEDA, Loki and kube-prometheus-stack charts build their own
+images from those keys. dict: ctx, repository, [tag]
+*/}}
 {{- define "ai.image" -}}
-{{- $g := .ctx.Values.global.image -}}
+{{- $g := .ctx.Values.global.appImage -}}
 {{- $tag := .tag | default $g.tag | default .ctx.Chart.AppVersion -}}
 {{- if $g.registry -}}
 {{- printf "%s/%s:%s" $g.registry .repository $tag -}}
@@ -109,10 +113,18 @@ dict: ctx
 {{- end -}}
 {{- end -}}
 
-{{/* Env shared by every app. dict: ctx, logLevel */}}
+{{/* Env shared by every app (POD_NAME and POD_NAMESPACE label its Loki streams). dict: ctx, logLevel */}}
 {{- define "ai.commonEnv" -}}
 - name: HOST
   value: "0.0.0.0"
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
 - name: LOG_LEVEL
   value: {{ .logLevel | default "info" | quote }}
 {{- with include "ai.lokiUrl" . }}
@@ -142,18 +154,67 @@ already contains the chart name).
 {{- end -}}
 
 {{/*
-Annotations that decide when KEDA objects are applied. In sameRelease mode KEDA's CRDs are installed from
-the KEDA chart's templates in this same release, so the API server does not know ScaledObject when Helm
-validates the release's manifests (kedacore/charts#226): KEDA objects become post-install/post-upgrade hooks,
-applied after the main manifests (KEDA included) exist. In separateRelease mode KEDA is already installed and
-the objects are ordinary release resources. dict: ctx, weight
+"true" when Helm renders against a cluster (helm install/upgrade, helm template --dry-run=server): every API
+server serves apiregistration.k8s.io/v1, and Helm's offline capabilities (helm template, helm lint) never
+include it. Checks that ask the cluster what it has run only then. dict: ctx
 */}}
-{{- define "ai.keda.hookAnnotations" -}}
+{{- define "ai.cluster.connected" -}}
+{{- if .ctx.Capabilities.APIVersions.Has "apiregistration.k8s.io/v1" }}true{{ end -}}
+{{- end -}}
+
+{{/*
+The cluster-scoped objects the KEDA chart creates under fixed names (its external metrics APIService, the
+operator's ClusterRole, the admission webhook configuration), as `lookup` finds them: a YAML list, empty
+under helm template. dict: ctx
+*/}}
+{{- define "ai.keda.lookupClusterScopedNames" -}}
+{{- $found := list -}}
+{{- range (list (list "apiregistration.k8s.io/v1" "APIService" "v1beta1.external.metrics.k8s.io") (list "rbac.authorization.k8s.io/v1" "ClusterRole" "keda-operator") (list "admissionregistration.k8s.io/v1" "ValidatingWebhookConfiguration" "keda-admission")) -}}
+{{- $o := lookup (index . 0) (index . 1) "" (index . 2) -}}
+{{- if $o }}{{ $found = append $found (dict "kind" (index . 1) "metadata" (pick $o.metadata "name" "annotations")) }}{{ end -}}
+{{- end -}}
+{{- toYaml $found -}}
+{{- end -}}
+
+{{/*
+Fails the render when KEDA (or another external metrics server) already owns the cluster-scoped names a
+sameRelease install creates: only one KEDA runs per cluster. Objects of this same release (an upgrade) pass.
+dict: ctx, found (objects as lookup returns them)
+*/}}
+{{- define "ai.keda.checkClusterScopedNames" -}}
 {{- if eq .ctx.Values.global.keda.mode "sameRelease" }}
-helm.sh/hook: post-install,post-upgrade
-helm.sh/hook-weight: {{ .weight | default "0" | quote }}
-helm.sh/hook-delete-policy: before-hook-creation
+{{- $foreign := list }}
+{{- range .found }}
+{{- $a := .metadata.annotations | default dict }}
+{{- $owner := printf "%s/%s" (get $a "meta.helm.sh/release-namespace") (get $a "meta.helm.sh/release-name") }}
+{{- if ne $owner (printf "%s/%s" $.ctx.Release.Namespace $.ctx.Release.Name) }}
+{{- $foreign = append $foreign (printf "%s %s (%s)" .kind .metadata.name (ternary (printf "Helm release %s" $owner) "not installed by Helm" (ne $owner "/"))) }}
 {{- end }}
+{{- end }}
+{{- if $foreign }}
+{{- fail (printf "KEDA or another external metrics server is already in this cluster: %s. Only one can run per cluster: install this release with global.keda.mode=separateRelease and keda.enabled=false to use the KEDA that is there." (join ", " $foreign)) }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+PromQL label matchers that select one component of this release, whatever else the Prometheus (or Mimir)
+holds: its namespace, and the job its scrape gives it. ServiceMonitors set job from the Service's
+autoscaled-inference/job label (<release>-<component>); scrape annotations are read by a Prometheus job of its
+own (global.monitoring.scrapeAnnotations.job), which keeps the pod's labels. dict: ctx, component
+*/}}
+{{- define "ai.metricsSelector" -}}
+{{- $m := .ctx.Values.global.monitoring -}}
+{{- if $m.serviceMonitor.enabled -}}
+namespace={{ .ctx.Release.Namespace | quote }},job={{ include "ai.jobName" . | quote }}
+{{- else -}}
+namespace={{ .ctx.Release.Namespace | quote }},job={{ $m.scrapeAnnotations.job | quote }},app_kubernetes_io_instance={{ .ctx.Release.Name | quote }},app_kubernetes_io_name={{ .component | quote }}
+{{- end -}}
+{{- end -}}
+
+{{/* The Prometheus job of one component of this release when scraped through its ServiceMonitor. dict: ctx, component */}}
+{{- define "ai.jobName" -}}
+{{- include "ai.name" (dict "ctx" .ctx "suffix" .component) -}}
 {{- end -}}
 
 {{/* Whether the ServiceMonitor path is on (else scrape annotations). */}}
@@ -161,7 +222,11 @@ helm.sh/hook-delete-policy: before-hook-creation
 {{- if .ctx.Values.global.monitoring.serviceMonitor.enabled }}true{{ end -}}
 {{- end -}}
 
-{{/* Prometheus scrape annotations for pods, used when ServiceMonitors are off. dict: ctx, port */}}
+{{/*
+Prometheus scrape annotations, used when ServiceMonitors are off. Pods only: a Prometheus that reads
+prometheus.io annotations on Services too (the prometheus-community chart's kubernetes-service-endpoints job)
+would scrape every pod a second time. dict: ctx, port
+*/}}
 {{- define "ai.scrapeAnnotations" -}}
 {{- if not (include "ai.serviceMonitor.enabled" .) }}
 prometheus.io/scrape: "true"
@@ -191,6 +256,9 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
+  # job = the Service's autoscaled-inference/job label (<release>-<component>), which the triggers, alert rules
+  # and dashboards select.
+  jobLabel: autoscaled-inference/job
   selector:
     matchLabels:
       {{- include "ai.selectorLabels" . | nindent 6 }}
@@ -205,15 +273,41 @@ spec:
 {{- end -}}
 
 {{/*
-A KEDA ScaledObject (or, in hpa mode, a plain autoscaling/v2 HPA on CPU for clusters without KEDA).
-dict: ctx, name, component, [model], target (Deployment name), autoscaling (values), triggers (list)
+A KEDA ScaledObject (or, in hpa mode, a plain autoscaling/v2 HPA on CPU for clusters without KEDA). An
+ordinary release resource in both KEDA modes: upgrades patch it in place (KEDA keeps its HPA), rollbacks
+restore it, and uninstall deletes it (in sameRelease, a pre-delete hook does so while KEDA still runs).
+What KEDA would reject fails here, with the values to change: no trigger, a fallback without failureThreshold
+and replicas, a fallback beside cpu/memory or Value triggers.
+dict: ctx, name, component, [model], target (Deployment name), autoscaling (values), triggers (list),
+where (the values path, for messages), knobs (the values that add triggers, for messages)
 */}}
 {{- define "ai.scaledObject" -}}
 {{- $a := .autoscaling -}}
 {{- $mode := .ctx.Values.global.keda.mode -}}
 {{- if and $a.enabled (or (eq $mode "sameRelease") (eq $mode "separateRelease")) }}
+{{- if not .triggers }}
+{{- fail (printf "%s: autoscaling is on but has no trigger; turn one on (%s) or set autoscaling.enabled=false" .where .knobs) }}
+{{- end }}
 {{- if and (eq (int $a.minReplicaCount) 0) (not (include "ai.hasExternalTrigger" .triggers)) }}
 {{- fail (printf "%s: minReplicaCount 0 needs a trigger other than cpu/memory (KEDA cannot scale to zero on CPU)" .name) }}
+{{- end }}
+{{- $triggers := .triggers }}
+{{- with $a.fallback }}
+{{- if not (and (hasKey . "failureThreshold") (hasKey . "replicas")) }}
+{{- fail (printf "%s.fallback needs both failureThreshold and replicas (got %s)" $.where (toJson .)) }}
+{{- end }}
+{{- range $triggers }}
+{{- if has .type (list "cpu" "memory") }}
+{{- fail (printf "%s.fallback: KEDA supports no fallback beside the %s trigger; set %s.cpu.enabled=false, or drop the fallback" $.where .type $.where) }}
+{{- end }}
+{{- if and .metricType (ne .metricType "AverageValue") }}
+{{- fail (printf "%s.fallback: KEDA supports fallback only for AverageValue triggers, and a %s trigger here is %s (the latency trigger); drop one of them" $.where .type .metricType) }}
+{{- end }}
+{{- end }}
+{{- /* KEDA checks the metricType of every trigger against the fallback: spell out its default. */}}
+{{- $explicit := list }}
+{{- range $triggers }}{{ $explicit = append $explicit (merge (dict "metricType" "AverageValue") .) }}{{ end }}
+{{- $triggers = $explicit }}
 {{- end }}
 apiVersion: keda.sh/v1alpha1
 kind: ScaledObject
@@ -222,10 +316,6 @@ metadata:
   namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "ai.labels" . | nindent 4 }}
-  {{- with include "ai.keda.hookAnnotations" (dict "ctx" .ctx "weight" "0") | trim }}
-  annotations:
-    {{- . | nindent 4 }}
-  {{- end }}
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
@@ -245,7 +335,7 @@ spec:
       behavior:
         {{- toYaml $a.behavior | nindent 8 }}
   triggers:
-    {{- toYaml .triggers | nindent 4 }}
+    {{- toYaml $triggers | nindent 4 }}
 {{- else if and $a.enabled (eq $mode "hpa") }}
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler

@@ -15,7 +15,7 @@ export function serviceEnv(defaults: { port: number; portDescription?: string })
     PORT: z.coerce.number().int().min(0).max(65535).default(defaults.port).describe(defaults.portDescription ?? 'HTTP port (0 picks a free one).'),
     HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('winston log level.'),
-    LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100).'),
+    LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100): the same JSON lines, labelled service, model, pod and namespace (from POD_NAME and POD_NAMESPACE, which the chart sets).'),
     DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0).describe('On SIGTERM, keep serving this long with readiness false (so load balancers stop routing here) before closing.'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000).describe('On SIGTERM, how long in-flight work may take to finish.'),
   });

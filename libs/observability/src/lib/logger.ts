@@ -1,8 +1,8 @@
 import winston from 'winston';
-import LokiTransport from 'winston-loki';
+import { createLokiTransport } from './loki-transport';
 
 export interface LoggerOptions {
-  /** Service name, added to every line and used as the Loki `app` label. */
+  /** Service name, added to every line and used as the Loki `service` label. */
   service: string;
   /** winston level; default `info`. */
   level?: string;
@@ -20,18 +20,7 @@ export type Logger = winston.Logger;
 export function createLogger(options: LoggerOptions): Logger {
   const transports: winston.transport[] = [new winston.transports.Console({ silent: options.silent ?? false })];
   if (options.lokiUrl) {
-    transports.push(
-      new LokiTransport({
-        host: options.lokiUrl,
-        labels: { app: options.service, ...options.lokiLabels },
-        json: true,
-        batching: true,
-        interval: 5,
-        replaceTimestamp: true,
-        // A Loki outage must never take the service down or block requests.
-        onConnectionError: (error: unknown) => console.error(JSON.stringify({ level: 'warn', message: 'loki push failed', error: String(error) })),
-      }),
-    );
+    transports.push(createLokiTransport({ url: options.lokiUrl, service: options.service, labels: options.lokiLabels }));
   }
   return winston.createLogger({
     level: options.level ?? 'info',
