@@ -44,7 +44,7 @@ export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
   INFERENCE_URLS: InferenceUrls.prefault('digits-cnn=http://127.0.0.1:8080').describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
   ),
-  ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only /health, /ready, /metrics).'),
+  ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only the probes and /metrics).'),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0).describe('Extra worker-only processes forked beside this one (restarted when they die).'),
   DRAIN_RATE: z.coerce.number().min(0).max(100_000).default(2).describe('Jobs per second per model, across all replicas (BullMQ limiter in Redis); 0 = unlimited.'),
   CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(QUEUE_DEFAULTS.concurrency).describe('Inference calls in flight per model per process.'),

@@ -3,6 +3,7 @@ import {
   buildOpenApiDocument,
   DispatcherHealth,
   DispatcherReadiness,
+  Liveness,
   EnqueueAccepted,
   EnqueueBatchAccepted,
   EnqueueItem,
@@ -55,11 +56,12 @@ export function dispatcherOpenApi(): Record<string, unknown> {
         504: { description: 'Not done in time; poll GET /jobs/{jobId}', schema: InferTimeout },
       },
     },
-    { method: 'get', path: '/health', summary: 'Liveness and role', responses: { 200: { description: 'Health', schema: DispatcherHealth } } },
+    { method: 'get', path: '/healthz', summary: 'Liveness: 200 while the process runs, with or without Redis', responses: { 200: { description: 'Alive', schema: Liveness } } },
+    { method: 'get', path: '/health', summary: 'Liveness with role, Redis state and models', responses: { 200: { description: 'Health', schema: DispatcherHealth } } },
     {
       method: 'get',
-      path: '/ready',
-      summary: 'Ready while Redis answers',
+      path: '/readyz',
+      summary: 'Ready while Redis answers (also served at /ready)',
       responses: {
         200: { description: 'Ready', schema: DispatcherReadiness },
         503: { description: 'Not ready: `redis: "unreachable"` with `since` and `lastError`, or draining', schema: DispatcherReadiness },

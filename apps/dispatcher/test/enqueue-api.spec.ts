@@ -114,9 +114,11 @@ describe('the dispatcher API', () => {
     expect(res.body.timings.finishedAt).toBeGreaterThan(0);
   });
 
-  it('reports health, readiness, metrics and docs', async () => {
+  it('reports health, readiness (the probes every service has, /healthz and /readyz, and the older /ready), metrics and docs', async () => {
     const health = await getJson(`${dispatcher.url}/health`);
     expect(health.body).toMatchObject({ status: 'ok', role: 'all', redis: 'ready', models: ['digits-cnn', 'digits-mlp'] });
+    expect((await getJson(`${dispatcher.url}/healthz`)).body).toEqual({ status: 'ok' });
+    expect((await getJson(`${dispatcher.url}/readyz`)).body).toMatchObject({ ready: true });
     expect((await getJson(`${dispatcher.url}/ready`)).status).toBe(200);
     const metrics = await (await fetch(`${dispatcher.url}/metrics`)).text();
     expect(metrics).toMatch(/dispatcher_queue_depth\{[^}]*model="digits-cnn"[^}]*state="waiting"[^}]*\} 0/);

@@ -22,6 +22,8 @@ export function loadTesterOpenApi(): Record<string, unknown> {
       method: 'post', path: '/generateReport', summary: 'Wait for the current run to end and write its report (summary.json, report.html, PNGs).', request: GenerateReportRequest,
       responses: { 200: { description: 'the summary and the report folder' }, 400: { description: 'invalid body', schema: ErrorBody }, 409: { description: 'no run yet', schema: ErrorBody } },
     },
+    { method: 'get', path: '/healthz', summary: 'Liveness.', responses: { 200: { description: 'ok' } } },
+    { method: 'get', path: '/readyz', summary: 'Readiness: ready as soon as the server listens.', responses: { 200: { description: 'ready' } } },
     { method: 'get', path: '/health', summary: 'Liveness, and whether a run is in progress.', responses: { 200: { description: 'ok' } } },
   ]);
 }

@@ -48,6 +48,9 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
   let callbackUrl = config.CALLBACK_URL ?? '';
 
   const app = createHttpApp({ logger, registry, openapi: loadTesterOpenApi(), jsonLimitBytes: 2 * 1024 * 1024 }, (app) => {
+    // The probes every service has; the load tester is ready as soon as it listens.
+    app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+    app.get('/readyz', (_req, res) => res.json({ ready: true, checks: {} }));
     app.get('/health', (_req, res) => {
       res.json({ status: 'ok', running: inProgress, runId: current?.id });
     });

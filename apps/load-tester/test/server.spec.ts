@@ -31,7 +31,9 @@ describe('load tester server mode', () => {
     rmSync(reports, { recursive: true, force: true });
   });
 
-  it('answers /health, /metrics and /docs', async () => {
+  it('answers the probes every service has (/healthz, /readyz), /health, /metrics and /docs', async () => {
+    expect(await json(await fetch(`${tester.url}/healthz`))).toEqual({ status: 'ok' });
+    expect((await fetch(`${tester.url}/readyz`)).status).toBe(200);
     expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ status: 'ok', running: false });
     expect(await (await fetch(`${tester.url}/metrics`)).text()).toContain('load_tester_run_in_progress');
     expect((await fetch(`${tester.url}/docs/`)).status).toBe(200);

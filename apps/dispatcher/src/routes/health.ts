@@ -13,13 +13,18 @@ export interface HealthSource {
 }
 
 /**
- * GET /health (always 200 while the process runs, with or without Redis) and GET /ready (200 only while Redis
- * answers; otherwise 503 with `redis: "unreachable"`, since when, and the last error).
+ * The probes every service has: GET /healthz (liveness: 200 while the process runs, with or without Redis),
+ * GET /readyz (readiness: 200 only while Redis answers; otherwise 503 with `redis: "unreachable"`, since when,
+ * and the last error) and GET /health (liveness with the role, Redis state and models). GET /ready is kept as
+ * an alias of /readyz for existing deployments.
  */
 export function mountHealthRoutes(app: Express, source: HealthSource): void {
   // When the connection looks up but a PING fails (Redis hung), since when.
   let pingFailingSince: number | undefined;
 
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/health', (_req, res) => {
     const body: DispatcherHealth = {
       status: source.draining() ? 'draining' : 'ok',
@@ -30,7 +35,7 @@ export function mountHealthRoutes(app: Express, source: HealthSource): void {
     };
     res.json(body);
   });
-  app.get('/ready', async (_req, res) => {
+  app.get(['/readyz', '/ready'], async (_req, res) => {
     let reachability = source.availability.snapshot();
     let check: Readiness['checks'][string];
     if (!source.availability.up) {
