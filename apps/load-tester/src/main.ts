@@ -1,9 +1,29 @@
 import { exitOnSignals } from '@ai/http-server';
-import { createLogger } from '@ai/observability';
+import { createLogger, type Logger } from '@ai/observability';
 import { parseRunArgs, RUN_USAGE } from './cli-args';
 import { cliRun, EXIT } from './cli-run';
-import { parseLoadTesterConfig, type LoadTesterConfig } from './config';
+import { parseLoadTesterConfig, unknownLoadTesterEnv, type LoadTesterConfig } from './config';
 import { start } from './server';
+
+/**
+ * Exits once everything written to stdout and stderr has left the process. On POSIX a pipe (what Nx, CI runners and
+ * `| tee` give a process) is written asynchronously, and `process.exit()` drops what is still queued: the one line
+ * that says why a run failed, or the summary of a missed SLO, would be lost exactly where nobody watches a terminal.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+function warnUnknownEnv(logger: Logger): void {
+  for (const unknown of unknownLoadTesterEnv()) logger.warn(unknown.message, { variable: unknown.name, suggestion: unknown.suggestion });
+}
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -12,27 +32,29 @@ async function main(): Promise<void> {
     config = parseLoadTesterConfig();
   } catch (error) {
     console.error((error as Error).message);
-    process.exit(EXIT.usage);
+    return exitWhenFlushed(EXIT.usage);
   }
   if (command === 'serve') {
     const logger = createLogger({ service: 'load-tester', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+    warnUnknownEnv(logger);
     const running = await start(config, { logger });
     exitOnSignals(logger, running.stop);
     return;
   }
   if (command !== 'run') {
     console.error(command === undefined || command === '--help' ? RUN_USAGE : `unknown command "${command}"\n${RUN_USAGE}`);
-    process.exit(command === '--help' ? 0 : EXIT.usage);
+    return exitWhenFlushed(command === '--help' ? 0 : EXIT.usage);
   }
   let args;
   try {
     args = parseRunArgs(rest);
   } catch (error) {
     console.error(`${(error as Error).message}\n${RUN_USAGE}`);
-    process.exit(EXIT.usage);
+    return exitWhenFlushed(EXIT.usage);
   }
   // The CLI logs only warnings: the terminal belongs to the progress bar and the summary.
   const logger = createLogger({ service: 'load-tester', level: process.env.LOG_LEVEL ?? 'warn', lokiUrl: config.LOKI_URL });
+  warnUnknownEnv(logger);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -45,7 +67,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const { exitCode } = await cliRun({ args, config, logger, signal: controller.signal });
-  process.exit(controller.signal.aborted && exitCode === EXIT.ok ? 130 : exitCode);
+  exitWhenFlushed(controller.signal.aborted && exitCode === EXIT.ok ? 130 : exitCode);
 }
 
 void main();
