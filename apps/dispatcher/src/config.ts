@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
+import { unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 
 const list = (value: string) =>
   value
@@ -30,6 +31,9 @@ const InferenceUrls = z
     return map;
   });
 
+/** The model INFERENCE_URLS defaults to, and the one a bare INFERENCE_URL serves. */
+const DEFAULT_MODEL = 'digits-cnn';
+
 /** Every setting of the dispatcher, from the environment, with its description and default. */
 export const DispatcherEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0 picks a free one).'),
@@ -40,6 +44,9 @@ export const DispatcherEnv = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('bull').describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
   INFERENCE_URLS: InferenceUrls.default(() => ({ 'digits-cnn': ['http://127.0.0.1:8080'] })).describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
+  ),
+  INFERENCE_URL: z.string().min(1).optional().describe(
+    `The single-model form of INFERENCE_URLS: the inference service's URL (several separated by |) for ${DEFAULT_MODEL}, or one model=url pair.`,
   ),
   ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only /health, /ready, /metrics).'),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0).describe('Extra worker-only processes forked beside this one (restarted when they die).'),
@@ -69,11 +76,23 @@ export type DispatcherConfig = z.output<typeof DispatcherEnv>;
 
 /** Parses the environment once at start-up; a bad value throws a message naming the variable. */
 export function parseDispatcherConfig(env: NodeJS.ProcessEnv = process.env): DispatcherConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  if (present.INFERENCE_URL !== undefined) {
+    if (present.INFERENCE_URLS !== undefined) throw new Error('invalid environment: INFERENCE_URL and INFERENCE_URLS are both set; give one of them');
+    present.INFERENCE_URLS = present.INFERENCE_URL.includes('=') ? present.INFERENCE_URL : `${DEFAULT_MODEL}=${present.INFERENCE_URL}`;
+  }
   const result = DispatcherEnv.safeParse(present);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    return `${name === 'INFERENCE_URLS' && present.INFERENCE_URL !== undefined ? 'INFERENCE_URL' : name}: ${issue.message}`;
+  });
   throw new Error(`invalid environment: ${problems.join('; ')}`);
+}
+
+/** Variables that look meant for the dispatcher but are none of its settings (logged as warnings at start-up). */
+export function unknownDispatcherEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
+  return unknownEnvVariables(env, Object.keys(DispatcherEnv.shape), { prefixes: ['DISPATCHER_', 'INFERENCE_', 'REDIS_', 'QUEUE_', 'DRAIN_'] });
 }
 
 /** The same defaults, for tests and in-process starts: `configFor({ REDIS_URL: ... })`. */

@@ -1,6 +1,6 @@
 import { createLogger } from '@ai/observability';
 import { exitOnSignals } from '@ai/http-server';
-import { parseDispatcherConfig } from './config';
+import { parseDispatcherConfig, unknownDispatcherEnv } from './config';
 import { start } from './server';
 import { forkWorkerProcesses } from './worker-processes';
 
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ service: 'dispatcher', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  for (const unknown of unknownDispatcherEnv()) logger.warn(unknown.message, { variable: unknown.name, suggestion: unknown.suggestion });
   const dispatcher = await start(config);
   const forks = config.WORKER_PROCESSES > 0 ? forkWorkerProcesses(config.WORKER_PROCESSES, logger) : undefined;
   exitOnSignals(logger, async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -38,4 +39,9 @@ export function parseInferenceConfig(env: NodeJS.ProcessEnv = process.env): Infe
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid environment: ${problems.join('; ')}`);
+}
+
+/** Variables that look meant for the inference service but are none of its settings (logged as warnings at start-up). */
+export function unknownInferenceEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
+  return unknownEnvVariables(env, Object.keys(InferenceEnv.shape), { prefixes: ['MODEL_', 'ORT_', 'BATCH_'] });
 }

@@ -1,6 +1,6 @@
 import { exitOnSignals } from '@ai/http-server';
 import { createLogger } from '@ai/observability';
-import { parseInferenceConfig } from './config';
+import { parseInferenceConfig, unknownInferenceEnv } from './config';
 import { start } from './server';
 
 async function main(): Promise<void> {
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ service: 'inference', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
+  for (const unknown of unknownInferenceEnv()) logger.warn(unknown.message, { variable: unknown.name, suggestion: unknown.suggestion });
   try {
     const running = await start(config, { logger });
     exitOnSignals(logger, running.stop, config.DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000);

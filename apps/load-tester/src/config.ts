@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 
 /** Every setting of the load tester's server mode (and the defaults of the CLI), from the environment. */
 export const LoadTesterEnv = z.object({
@@ -29,4 +30,9 @@ export function parseLoadTesterConfig(env: NodeJS.ProcessEnv = process.env): Loa
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid environment: ${problems.join('; ')}`);
+}
+
+/** Variables that look meant for the load tester but are none of its settings (logged as warnings at start-up). */
+export function unknownLoadTesterEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
+  return unknownEnvVariables(env, Object.keys(LoadTesterEnv.shape), { prefixes: ['LOAD_TESTER_', 'TARGET_', 'WORKLOAD_', 'REPORTS_'] });
 }

@@ -6,3 +6,4 @@ export * from './lib/create-app';
 export * from './lib/http-server';
 export * from './lib/express-server';
 export * from './lib/shutdown';
+export * from './lib/unknown-env';
