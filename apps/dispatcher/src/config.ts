@@ -92,7 +92,8 @@ export function parseDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Dis
 
 /** Variables that look meant for the dispatcher but are none of its settings (logged as warnings at start-up). */
 export function unknownDispatcherEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
-  return unknownEnvVariables(env, Object.keys(DispatcherEnv.shape), { prefixes: ['DISPATCHER_', 'INFERENCE_', 'REDIS_', 'QUEUE_', 'DRAIN_'] });
+  // The chart passes REDIS_PASSWORD only to build REDIS_URL from it with $(REDIS_PASSWORD).
+  return unknownEnvVariables(env, Object.keys(DispatcherEnv.shape), { prefixes: ['DISPATCHER_', 'INFERENCE_', 'REDIS_', 'QUEUE_', 'DRAIN_'], ignore: ['REDIS_PASSWORD'] });
 }
 
 /** The same defaults, for tests and in-process starts: `configFor({ REDIS_URL: ... })`. */

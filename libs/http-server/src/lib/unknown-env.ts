@@ -10,6 +10,8 @@ export interface UnknownEnvVariable {
 export interface UnknownEnvOptions {
   /** Names an app owns: any variable starting with one of these that is not a setting is reported. */
   prefixes?: readonly string[];
+  /** Variables that are expected beside the settings and never reported (e.g. what a deployment interpolates). */
+  ignore?: readonly string[];
 }
 
 /**
@@ -32,14 +34,33 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The closest setting within reach: one edit for short names (HOME is not HOST), two for longer ones. */
+/**
+ * How far `name` is from `key` when it is a typo of it (undefined when not): word by word (split at `_`), each word at most one edit away when it is short
+ * and two when longer, two edits in all; or one edit over the whole name (a missing or extra `_`). Comparing words
+ * keeps apart names that merely look alike: HOME is not HOST, and the node image's NODE_VERSION is not MODEL_VERSION.
+ */
+function nearMissDistance(name: string, key: string): number | undefined {
+  const whole = editDistance(name, key);
+  if (whole <= 1) return whole;
+  const words = name.split('_');
+  const keyWords = key.split('_');
+  if (words.length !== keyWords.length) return undefined;
+  let total = 0;
+  for (let i = 0; i < words.length; i++) {
+    const distance = editDistance(words[i], keyWords[i]);
+    if (distance > (words[i].length <= 5 ? 1 : 2)) return undefined;
+    total += distance;
+  }
+  return total <= 2 ? total : undefined;
+}
+
+/** The setting `name` most likely meant, if it is a near miss of one. */
 function nearestSetting(name: string, known: readonly string[]): string | undefined {
   const upper = name.toUpperCase();
-  const reach = upper.length <= 5 ? 1 : 2;
   let best: { key: string; distance: number } | undefined;
   for (const key of known) {
-    const distance = editDistance(upper, key);
-    if (distance <= reach && (!best || distance < best.distance)) best = { key, distance };
+    const distance = nearMissDistance(upper, key);
+    if (distance !== undefined && (!best || distance < best.distance)) best = { key, distance };
   }
   return best?.key;
 }
@@ -55,7 +76,7 @@ export function unknownEnvVariables(env: NodeJS.ProcessEnv, known: readonly stri
   const settings = new Set(known);
   const found: UnknownEnvVariable[] = [];
   for (const name of Object.keys(env).sort()) {
-    if (settings.has(name) || env[name] === undefined || name.length < 3 || SERVICE_LINK.test(name)) continue;
+    if (settings.has(name) || options.ignore?.includes(name) || env[name] === undefined || name.length < 3 || SERVICE_LINK.test(name)) continue;
     const suggestion = nearestSetting(name, known);
     const prefixed = options.prefixes?.some((prefix) => name.toUpperCase().startsWith(prefix)) ?? false;
     if (!suggestion && !prefixed) continue;
