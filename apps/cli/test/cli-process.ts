@@ -13,7 +13,8 @@ export interface CliRun {
 /** Runs the CLI as a user's script would: a child process with piped stdio, so no terminal. */
 export function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(WORKSPACE_ROOT, 'apps/cli/src/main.ts'), ...args], {
+    // tsx as a loader for both module systems: the CLI loads some libraries with import() on first use.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(WORKSPACE_ROOT, 'apps/cli/src/main.ts'), ...args], {
       cwd: WORKSPACE_ROOT,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,25 +1,9 @@
-import { exitOnSignals } from '@ai/http-server';
+import { exitOnSignals, exitWhenFlushed } from '@ai/http-server';
 import { createLogger, type Logger } from '@ai/observability';
 import { parseRunArgs, RUN_USAGE } from './cli-args';
 import { cliRun, EXIT } from './cli-run';
 import { parseLoadTesterConfig, unknownLoadTesterEnv, type LoadTesterConfig } from './config';
 import { start } from './server';
-
-/**
- * Exits once everything written to stdout and stderr has left the process. On POSIX a pipe (what Nx, CI runners and
- * `| tee` give a process) is written asynchronously, and `process.exit()` drops what is still queued: the one line
- * that says why a run failed, or the summary of a missed SLO, would be lost exactly where nobody watches a terminal.
- */
-function exitWhenFlushed(code: number): void {
-  process.exitCode = code;
-  let pending = 2;
-  const done = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
-}
 
 function warnUnknownEnv(logger: Logger): void {
   for (const unknown of unknownLoadTesterEnv()) logger.warn(unknown.message, { variable: unknown.name, suggestion: unknown.suggestion });

@@ -7,3 +7,4 @@ export * from './lib/http-server';
 export * from './lib/express-server';
 export * from './lib/shutdown';
 export * from './lib/unknown-env';
+export * from './lib/exit-when-flushed';

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { autoCompleteModelVersion, listModelVersions } from '@ai/model-runtime';
 import { CliError } from '../cli-error';
 import { report, type CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
@@ -22,7 +21,11 @@ interface ModelListing {
   versions: VersionListing[];
 }
 
+/** Loaded on first use: onnxruntime and sharp take a while to load, and only this command needs them. */
+const modelRuntime = () => import('@ai/model-runtime');
+
 async function describeVersion(repository: string, name: string, version: string): Promise<VersionListing> {
+  const { autoCompleteModelVersion } = await modelRuntime();
   try {
     const resolved = await autoCompleteModelVersion({ repository, name, version });
     const { task, description } = resolved.config;
@@ -57,6 +60,7 @@ export function modelsCommand(program: Command, io: () => CliIo): void {
     .action(async (options: { repository: string }) => {
       const repository = resolve(options.repository);
       if (!existsSync(repository) || !statSync(repository).isDirectory()) throw new CliError(`${repository}: not a folder`, EXIT.usage);
+      const { listModelVersions } = await modelRuntime();
       const models: ModelListing[] = [];
       for (const entry of readdirSync(repository, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
         const versions = listModelVersions(repository, entry.name);

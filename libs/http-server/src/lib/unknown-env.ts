@@ -35,9 +35,10 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * How far `name` is from `key` when it is a typo of it (undefined when not): word by word (split at `_`), each word at most one edit away when it is short
- * and two when longer, two edits in all; or one edit over the whole name (a missing or extra `_`). Comparing words
- * keeps apart names that merely look alike: HOME is not HOST, and the node image's NODE_VERSION is not MODEL_VERSION.
+ * How far `name` is from `key` when it is a typo of it, undefined when not. Word by word (split at `_`): each word
+ * at most one edit away when short and two when longer, two edits in all; or one edit over the whole name (a missing
+ * or extra `_`). Comparing words keeps apart names that merely look alike: HOME is not HOST, and the node image's
+ * NODE_VERSION is not MODEL_VERSION.
  */
 function nearMissDistance(name: string, key: string): number | undefined {
   const whole = editDistance(name, key);
