@@ -4,7 +4,8 @@ import nx from '@nx/eslint-plugin';
  * Module boundaries, enforced on every `nx lint`. Two axes:
  * - `type:` — apps may import libs, libs never import apps, contracts import nothing of ours;
  * - `scope:` — which libs each part of the system may use: the serving libs belong to inference, the queue
- *   to the dispatcher, workload and report to the load tester; `scope:shared` (contracts, logging, the HTTP
+ *   to the dispatcher, workload and report to the load tester (the command-line client reads models and
+ *   workloads with both); `scope:shared` (contracts, logging, the HTTP
  *   skeleton, the PRNG) is open to all. Tests and benchmarks may also use the test-support libs: local-stack
  *   (starts redis-server and the services) and onnx-builder (writes model files).
  */
@@ -22,6 +23,7 @@ const scopeRules = {
   'scope:stack': ['scope:shared'],
   'scope:model-building': ['scope:shared'],
   'scope:models': ['scope:shared', 'scope:model-building'],
+  'scope:cli': ['scope:shared', 'scope:inference', 'scope:load-tester'],
   'scope:charts': ['scope:shared', 'scope:stack', 'scope:model-building'],
   'scope:system-tests': ['scope:shared', 'scope:stack', 'scope:model-building', 'scope:inference', 'scope:dispatcher', 'scope:load-tester'],
 };

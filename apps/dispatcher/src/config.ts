@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
-import { parseEnv, serviceEnv } from '@ai/http-server';
+import { InvalidEnvironment, parseEnv, serviceEnv, unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_RECONNECT, QUEUE_DEFAULTS } from '@ai/queue';
 
 const list = (value: string) =>
@@ -32,6 +32,9 @@ const InferenceUrls = z
     return map;
   });
 
+/** The model INFERENCE_URLS defaults to, and the one a bare INFERENCE_URL serves. */
+const DEFAULT_MODEL = 'digits-cnn';
+
 /** Every setting of the dispatcher, from the environment, with its description and default. */
 export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis holding the queues.'),
@@ -41,8 +44,11 @@ export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
     'At start, how long to wait for Redis (already listening) before reporting it unreachable; the dispatcher starts either way.',
   ),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default(DEFAULT_QUEUE_PREFIX).describe('Redis key prefix of the queues (keys are <prefix>:<model>:wait ...).'),
-  INFERENCE_URLS: InferenceUrls.prefault('digits-cnn=http://127.0.0.1:8080').describe(
+  INFERENCE_URLS: InferenceUrls.prefault(`${DEFAULT_MODEL}=http://127.0.0.1:8080`).describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
+  ),
+  INFERENCE_URL: z.string().min(1).optional().describe(
+    `The single-model form of INFERENCE_URLS: the inference service's URL (several separated by |) for ${DEFAULT_MODEL}, or one model=url pair. Not together with INFERENCE_URLS.`,
   ),
   ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only the probes and /metrics).'),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0).describe('Extra worker-only processes forked beside this one (restarted when they die).'),
@@ -68,12 +74,30 @@ export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
 });
 export type DispatcherConfig = z.output<typeof DispatcherEnv>;
 
-/** Parses the environment once at start-up; a bad value throws a message naming the variable. */
-export function parseDispatcherConfig(env: NodeJS.ProcessEnv = process.env): DispatcherConfig {
-  return parseEnv(DispatcherEnv, env);
+/**
+ * Parses the environment once at start-up; a bad value throws a message naming the variable. INFERENCE_URL, the
+ * single-model form, is read as INFERENCE_URLS (and named as itself when its value is bad).
+ */
+export function parseDispatcherConfig(env: NodeJS.ProcessEnv | Record<string, string | number> = process.env): DispatcherConfig {
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+  const alias = given.INFERENCE_URL;
+  if (alias === undefined) return parseEnv(DispatcherEnv, given);
+  if (given.INFERENCE_URLS !== undefined) throw new InvalidEnvironment(['INFERENCE_URL and INFERENCE_URLS are both set; give one of them']);
+  try {
+    return parseEnv(DispatcherEnv, { ...given, INFERENCE_URLS: alias.includes('=') ? alias : `${DEFAULT_MODEL}=${alias}` });
+  } catch (error) {
+    if (!(error instanceof InvalidEnvironment)) throw error;
+    throw new InvalidEnvironment(error.problems.map((problem) => problem.replace(/^INFERENCE_URLS:/, 'INFERENCE_URL:')));
+  }
+}
+
+/** Variables that look meant for the dispatcher but are none of its settings (logged as warnings at start-up). */
+export function unknownDispatcherEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
+  // The chart passes REDIS_PASSWORD only to build REDIS_URL from it with $(REDIS_PASSWORD).
+  return unknownEnvVariables(env, Object.keys(DispatcherEnv.shape), { prefixes: ['DISPATCHER_', 'INFERENCE_', 'REDIS_', 'QUEUE_', 'DRAIN_'], ignore: ['REDIS_PASSWORD'] });
 }
 
 /** The same defaults, for tests and in-process starts: `configFor({ REDIS_URL: ... })`. */
 export function configFor(env: Record<string, string | number>): DispatcherConfig {
-  return parseEnv(DispatcherEnv, env);
+  return parseDispatcherConfig(env);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
-import { envBoolean as boolean, parseEnv, serviceEnv } from '@ai/http-server';
+import { envBoolean as boolean, parseEnv, serviceEnv, unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 
 /** Every setting of the inference service, from the environment, with its description and default. */
 export const InferenceEnv = serviceEnv({ port: 8080 }).extend({
@@ -26,4 +26,9 @@ export type InferenceConfig = z.output<typeof InferenceEnv>;
 /** Parses the environment once at start-up; a bad value throws a message naming the variable. */
 export function parseInferenceConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfig {
   return parseEnv(InferenceEnv, env);
+}
+
+/** Variables that look meant for the inference service but are none of its settings (logged as warnings at start-up). */
+export function unknownInferenceEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
+  return unknownEnvVariables(env, Object.keys(InferenceEnv.shape), { prefixes: ['MODEL_', 'ORT_', 'BATCH_'] });
 }

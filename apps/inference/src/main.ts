@@ -1,5 +1,5 @@
 import { runService } from '@ai/http-server';
-import { InferenceEnv } from './config';
+import { InferenceEnv, unknownInferenceEnv } from './config';
 import { start } from './server';
 
-void runService({ name: 'inference', env: InferenceEnv, start: (config, logger) => start(config, { logger }) });
+void runService({ name: 'inference', env: InferenceEnv, unknownEnv: unknownInferenceEnv, start: (config, logger) => start(config, { logger }) });

@@ -1,6 +1,6 @@
 import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
-import { loadModel, resolveModelVersion, type LoadedModel } from '@ai/model-runtime';
+import { autoCompleteModelVersion, loadModel, type LoadedModel } from '@ai/model-runtime';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { badInputHandler } from './bad-input-handler';
 import type { InferenceConfig } from './config';
@@ -43,7 +43,7 @@ const TASK_ROUTES: Record<ModelTask, ((ctx: InferenceContext) => RouteModule)[]>
  */
 export async function start(config: InferenceConfig, options: StartOptions = {}): Promise<RunningInference> {
   const logger = options.logger ?? createLogger({ service: 'inference', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
-  const version = resolveModelVersion({
+  const version = await autoCompleteModelVersion({
     repository: config.MODEL_REPOSITORY,
     name: config.MODEL_NAME,
     version: config.MODEL_VERSION,
@@ -65,12 +65,13 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     app.use(badInputHandler());
   });
   const server = await listen(app, { port: config.PORT, host: config.HOST });
-  logger.info('listening, loading model', { url: server.url, ...labels, dir: version.dir });
+  logger.info('listening, loading model', { url: server.url, ...labels, dir: version.dir, task: version.config.task, autoCompleted: version.autoCompleted });
+  for (const warning of version.warnings ?? []) logger.warn(warning, { ...labels, dir: version.dir });
 
   let model: LoadedModel;
   try {
     model = await loadModel({
-      path: version.dir,
+      resolved: version,
       providers: config.ORT_PROVIDERS,
       instances: config.MODEL_INSTANCES,
       intraOpThreads: config.ORT_INTRA_OP_THREADS,

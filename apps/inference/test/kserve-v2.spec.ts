@@ -42,6 +42,8 @@ describe('KServe v2 protocol', () => {
       platform: 'onnxruntime_onnx',
       inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
       outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, 10] }],
+      config: expect.objectContaining({ name: 'digits-cnn', version: '2', task: 'image-classification' }),
+      autoCompleted: [],
     });
     expect((await getJson(`${service.url}/v2/models/digits-cnn/versions/2`)).body).toEqual(metadata.body);
   });

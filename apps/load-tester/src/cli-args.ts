@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
 
+/** The workload `main.js run` replays when none is given. */
+export const DEFAULT_WORKLOAD = 'workloads/peak-hours.txt';
+
 /** Options of `main.js run`. */
 export const RunArgs = z.object({
-  workload: z.string().min(1).describe('Workload file: requests per second, comma- or newline-separated.'),
+  workload: z.string().min(1).default(DEFAULT_WORKLOAD).describe('Workload file: requests per second, comma- or newline-separated.'),
   target: z.url().optional().describe('Dispatcher URL; without it the whole stack is started on this machine.'),
   images: z.string().min(1).default('workloads/images'),
   'max-images': z.coerce.number().int().min(1).optional().describe('Send at most this many requests (and load at most this many images).'),
@@ -29,12 +32,12 @@ export const DEFAULT_PROMPTS = 'workloads/prompts.txt';
 
 export type RunArgs = Omit<z.output<typeof RunArgs>, 'model'> & { model: string };
 
-export const RUN_USAGE = `Usage: main.js run --workload FILE [--target URL] [--images DIR] [--max-images N] [--model NAME]
+export const RUN_USAGE = `Usage: main.js run [--workload FILE] [--target URL] [--images DIR] [--max-images N] [--model NAME]
        [--prompts FILE] [--max-new-tokens N] [--generation-seed N]
        [--out DIR] [--slo-p99 SECONDS] [--max-error-rate R] [--arrivals uniform|poisson] [--seed N]
        [--collect callback|poll|sync] [--timeout SECONDS] [--callback-url URL] [--callback-port N]
        main.js serve            (server mode on PORT, default 3003)
-With --prompts (or --model tiny-lm, default prompts ${DEFAULT_PROMPTS}) requests carry prompts instead of images.
+The workload defaults to ${DEFAULT_WORKLOAD}. With --prompts (or --model tiny-lm, default prompts ${DEFAULT_PROMPTS}) requests carry prompts instead of images.
 Without --target, redis-server, the inference service and the dispatcher are started on this machine.
 Exit status: 0 passed, 1 an SLO (--slo-p99, --max-error-rate) was missed, 2 bad arguments, 3 the run failed.`;
 

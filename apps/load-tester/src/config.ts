@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
-import { parseEnv, serviceEnv } from '@ai/http-server';
+import { parseEnv, serviceEnv, unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 
 /** Every setting of the load tester's server mode (and the defaults of the CLI), from the environment. */
 export const LoadTesterEnv = serviceEnv({ port: 3003, portDescription: 'HTTP port of the server mode (0 picks a free one).' }).extend({
@@ -23,4 +23,9 @@ export type LoadTesterConfig = z.output<typeof LoadTesterEnv>;
 /** Parses the environment once at start-up; a bad value throws a message naming the variable. */
 export function parseLoadTesterConfig(env: NodeJS.ProcessEnv = process.env): LoadTesterConfig {
   return parseEnv(LoadTesterEnv, env);
+}
+
+/** Variables that look meant for the load tester but are none of its settings (logged as warnings at start-up). */
+export function unknownLoadTesterEnv(env: NodeJS.ProcessEnv = process.env): UnknownEnvVariable[] {
+  return unknownEnvVariables(env, Object.keys(LoadTesterEnv.shape), { prefixes: ['LOAD_TESTER_', 'TARGET_', 'WORKLOAD_', 'REPORTS_'] });
 }

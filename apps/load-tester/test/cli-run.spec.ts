@@ -27,7 +27,8 @@ describe('parseRunArgs', () => {
     expect(args).toMatchObject({ workload: 'w.txt', 'slo-p99': 0.5, 'max-images': 7, collect: 'poll', model: 'digits-cnn', timeout: 60 });
     expect(() => parseRunArgs(['--workload', 'w', '--collect', 'carrier-pigeon'])).toThrow(/^--collect:/);
     expect(() => parseRunArgs(['--workload', 'w', '--bogus', '1'])).toThrow('--bogus: unknown option');
-    expect(() => parseRunArgs([])).toThrow(/^--workload:/);
+    expect(parseRunArgs([]).workload).toBe('workloads/peak-hours.txt');
+    expect(() => parseRunArgs(['--workload', ''])).toThrow(/^--workload:/);
   });
 });
 

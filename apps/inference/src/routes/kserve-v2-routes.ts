@@ -46,6 +46,8 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
     platform: 'onnxruntime_onnx',
     inputs: ctx.version.config.inputs.map(toV2Metadata),
     outputs: ctx.version.config.outputs.map(toV2Metadata),
+    config: ctx.version.config,
+    autoCompleted: ctx.version.autoCompleted ?? [],
   });
 
   const v2Errors: ErrorRequestHandler = (error, req, res, _next) => {

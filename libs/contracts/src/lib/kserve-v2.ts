@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelConfig } from './model-config';
 
 /**
  * The KServe / Open Inference Protocol v2 REST bodies (JSON tensors).
@@ -39,6 +40,10 @@ export const V2ModelMetadata = z
     platform: z.string(),
     inputs: z.array(V2TensorMetadata),
     outputs: z.array(V2TensorMetadata),
+    /** Extension: the config the model is served with, after auto-complete filled in what config.json left out. */
+    config: ModelConfig.optional(),
+    /** Extension: the config fields that came from the model file, labels.txt or defaults rather than config.json. */
+    autoCompleted: z.array(z.string()).optional(),
   })
   .meta({ id: 'V2ModelMetadata' });
 export type V2ModelMetadata = z.infer<typeof V2ModelMetadata>;

@@ -3,11 +3,14 @@ import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
 import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
 import { ModelRepositoryError } from './model-repository-error';
-import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
+import { autoCompleteModelVersion } from './model-auto-complete';
+import type { ModelLocation, ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
 import { SessionPool } from './session-pool';
 
 export interface LoadModelOptions extends ModelLocation {
+  /** The version already resolved (e.g. to choose routes by task first); otherwise the location is auto-completed. */
+  resolved?: ModelVersion;
   /** Default `auto` (CUDA when it loads, CPU otherwise). */
   providers?: ProviderPreference;
   /** onnxruntime intra-op threads; unset lets onnxruntime choose. */
@@ -71,7 +74,7 @@ function zeroTensor(spec: TensorSpec, rows: number): ort.Tensor {
  */
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
   const started = performance.now();
-  const version = resolveModelVersion(options);
+  const version = options.resolved ?? (await autoCompleteModelVersion(options));
   const { config } = version;
   const instances = Math.max(1, options.instances ?? 1);
   // onnxruntime alone would give every instance every core.
