@@ -13,6 +13,7 @@ export * from './lib/kserve-tensors';
 export * from './lib/gpu-probe';
 export * from './lib/cpu-burner';
 export * from './lib/loaded-model';
+export { simulatedDeviceOn, type SimulatedDevice } from './lib/simulated-device';
 export * from './lib/classifier';
 export * from './lib/image-classifier';
 export * from './lib/tabular-classifier';
