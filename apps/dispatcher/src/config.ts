@@ -41,6 +41,10 @@ export const DispatcherEnv = z.object({
   INFERENCE_URLS: InferenceUrls.default(() => ({ 'digits-cnn': ['http://127.0.0.1:8080'] })).describe(
     'model=url pairs, comma-separated; one queue per model. Several URLs for one model, separated by |, are called round-robin.',
   ),
+  INFERENCE_REGISTRY: z.enum(['off', 'redis']).default('off').describe(
+    'off: call the URLs of INFERENCE_URLS. redis: call the replicas that joined each model\'s set in REDIS_URL (inference with REGISTRY_REDIS_URL), read every REGISTRY_POLL_MS; INFERENCE_URLS then only names the models, and a model with no replica leaves its jobs waiting in Redis.',
+  ),
+  REGISTRY_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000).describe('How often the replica registry is read (INFERENCE_REGISTRY=redis).'),
   ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only /health, /ready, /metrics).'),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0).describe('Extra worker-only processes forked beside this one (restarted when they die).'),
   DRAIN_RATE: z.coerce.number().min(0).max(100_000).default(2).describe('Jobs per second per model, across all replicas (BullMQ limiter in Redis); 0 = unlimited.'),

@@ -7,6 +7,7 @@ export * from './lib/drain-rate-limit';
 export * from './lib/admission';
 export * from './lib/upstream-error';
 export * from './lib/inference-client';
+export { liveReplicas, registryKey, ReplicaRegistration, ReplicaWatcher, type ReplicaRegistrationOptions, type ReplicaWatcherOptions } from './lib/replica-registry';
 export * from './lib/callback-allowlist';
 export * from './lib/callback-delivery';
 export * from './lib/callback-notifier';

@@ -36,6 +36,8 @@ export interface ModelWorkerOptions {
   /** Stalls tolerated before a job is failed; default 2. */
   maxStalledCount?: number;
   hooks?: ModelWorkerHooks;
+  /** Start taking jobs at once (default); false leaves that to `worker.run()`. */
+  autorun?: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export function startModelWorker(options: ModelWorkerOptions): Worker {
     maxStalledCount: options.maxStalledCount ?? 2,
     // Idle workers poll at most this long, so shutdown and reconnects are quick.
     drainDelay: 2,
+    autorun: options.autorun ?? true,
   });
   const countDrained = () => {
     options.counter.incr(drainedKey).catch((error: Error) => hooks.error?.(error));
