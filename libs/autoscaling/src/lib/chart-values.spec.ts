@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { coalesceValues, cpuCores, durationSeconds, readChartScaling } from './chart-values';
+import { coalesceValues, cpuCores, durationSeconds, readChartScaling, readModelScaling } from './chart-values';
 
 const CHART = join(__dirname, '..', '..', '..', '..', 'charts', 'autoscaled-inference');
 const subchartDefaults = parse(readFileSync(join(CHART, 'charts', 'inference', 'values.yaml'), 'utf8')).defaults;
@@ -68,6 +68,13 @@ describe('readChartScaling: the policy comes from the chart, not from code', () 
   it('a value of the wrong kind is refused naming the key', () => {
     const bad = overlay('bad.yaml', 'inference:\n  defaults:\n    autoscaling: {maxReplicaCount: many}\n');
     expect(() => readChartScaling(CHART, [bad])).toThrow(/autoscaling\.maxReplicaCount: expected a number/);
+  });
+
+  it('a model the values do not list gets the defaults', () => {
+    const other = readModelScaling(CHART, 'my-classifier');
+    expect(other.model).toBe('my-classifier');
+    expect(other.policy?.maxReplicaCount).toBe(subchartDefaults.autoscaling.maxReplicaCount);
+    expect(readModelScaling(CHART, 'tiny-lm').policy?.maxReplicaCount).toBe(3);
   });
 
   it('parses Kubernetes CPU quantities and Prometheus durations', () => {

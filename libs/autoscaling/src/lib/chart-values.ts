@@ -159,3 +159,14 @@ function readYaml(file: string): Values {
 export function readChartScaling(chartDir: string, overlayFiles: string[] = []): ModelScaling[] {
   return modelScalingFromValues(readYaml(join(chartDir, 'values.yaml')), readYaml(join(chartDir, 'charts', 'inference', 'values.yaml')), overlayFiles.map(readYaml));
 }
+
+/**
+ * One model's scaling from the chart: its own entry of global.models, or, for a model the values do not list, what
+ * an entry with only its name would get (the defaults).
+ */
+export function readModelScaling(chartDir: string, model: string, overlayFiles: string[] = []): ModelScaling {
+  const listed = readChartScaling(chartDir, overlayFiles).find((m) => m.model === model);
+  if (listed) return listed;
+  const values = [...overlayFiles.map(readYaml), { global: { models: [{ name: model }] } }];
+  return modelScalingFromValues(readYaml(join(chartDir, 'values.yaml')), readYaml(join(chartDir, 'charts', 'inference', 'values.yaml')), values)[0];
+}

@@ -47,7 +47,7 @@ export class ReplicaPool {
 
   /** The ready processes (e.g. to read their /metrics). */
   ready(): RunningNodeService[] {
-    return this.members.filter((m) => m.phase === 'ready' && m.service).map((m) => m.service!);
+    return this.members.flatMap((m) => (m.phase === 'ready' && m.service ? [m.service] : []));
   }
 
   /** Starts or stops processes until `n` are starting or ready; returns at once (readiness follows). */
