@@ -18,7 +18,7 @@ const policy = (overrides: Partial<ScalingPolicy> = {}): ScalingPolicy => ({
 });
 
 /** Polls every pollingInterval with the backlog given per poll; returns [replicas, reason] per poll. */
-function polls(scaler: Autoscaler, start: number, backlogs: number[], cpu?: number): [number, string][] {
+function polls(scaler: Autoscaler, start: number, backlogs: number[], cpu = 0): [number, string][] {
   let current = start;
   return backlogs.map((backlog, i) => {
     const decision = scaler.evaluate({ now: i * scaler.policy.pollingInterval, current, values: { backlog, cpu } });
@@ -76,9 +76,12 @@ describe('Autoscaler: KEDA activation and cooldown around the HPA', () => {
     expect(scaler.evaluate({ now: 0, current: 2, values: { backlog: 5, cpu: 140 } })).toMatchObject({ replicas: 4, reason: 'cpu', proposal: 4 });
   });
 
-  it('a trigger without a value is left out, as the HPA leaves out a metric it cannot read', () => {
-    const scaler = new Autoscaler(policy({ minReplicaCount: 1, behavior: { scaleUp: { stabilizationWindowSeconds: 0 } } }));
+  it('a trigger without a value is left out to scale up, but blocks a scale-down, as the HPA does with a metric it cannot read', () => {
+    const scaler = new Autoscaler(policy({ minReplicaCount: 1, behavior: { scaleUp: { stabilizationWindowSeconds: 0 }, scaleDown: { stabilizationWindowSeconds: 0 } } }));
     expect(scaler.evaluate({ now: 0, current: 1, values: { backlog: 30 } })).toMatchObject({ replicas: 3, reason: 'backlog' });
+    expect(scaler.evaluate({ now: 15, current: 3, values: { cpu: 5 } })).toMatchObject({ replicas: 3, reason: 'metrics unavailable', proposal: 1 });
+    expect(scaler.evaluate({ now: 30, current: 3, values: {} })).toMatchObject({ replicas: 3, reason: 'metrics unavailable' });
+    expect(scaler.evaluate({ now: 45, current: 3, values: { cpu: 5, backlog: 0 } })).toMatchObject({ replicas: 1, reason: 'cpu' });
   });
 
   it('refuses bounds and triggers KEDA would refuse', () => {

@@ -62,6 +62,12 @@ export class Autoscaler {
       return value === undefined || Number.isNaN(value) ? [] : [{ name: t.name, type: t.type, target: t.target, value }];
     });
     const proposal = replicasForMetrics(current, readings, this.tolerance);
+    // The controller acts on partial metrics only to scale up: with every metric missing, or some missing and the
+    // rest proposing fewer replicas, it changes nothing (and records no recommendation).
+    const missing = this.policy.triggers.length - readings.length;
+    if (missing === this.policy.triggers.length || (missing > 0 && proposal.replicas < current)) {
+      return { replicas: current, reason: 'metrics unavailable', active, proposal: proposal.replicas };
+    }
     const normalized = this.hpa.normalize({ now, current, desired: proposal.replicas, min: Math.max(1, min), max });
     this.hpa.recordScale(now, current, normalized.replicas);
     return {

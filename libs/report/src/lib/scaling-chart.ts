@@ -33,16 +33,12 @@ export function scalingChart(input: ReportInput): ChartSpec | undefined {
   const eventRules: VegaLiteSpec = { data: { values: events }, mark: { type: 'rule', color: '#888', strokeDash: [3, 3] }, encoding: { x: { field: 't', type: 'quantitative' } } };
   const legend = { orient: 'top-left', direction: 'horizontal', title: null, symbolType: 'stroke' };
   const panel = (title: string, layers: VegaLiteSpec[]): VegaLiteSpec => ({ width: WIDTH, height: PANEL, title: { text: title, anchor: 'start', fontSize: 13 }, layer: [...(events.length ? [eventRules] : []), ...layers] });
-  const lines = (rows: unknown[], domain: string[], range: string[], y: VegaLiteSpec, dash?: string[]): VegaLiteSpec => ({
-    data: { values: rows },
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
-    encoding: {
-      x,
-      y,
-      color: { field: 'series', type: 'nominal', scale: { domain, range }, legend },
-      ...(dash && { strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: dash.map((d) => (d === 'dash' ? [6, 3] : [1, 0])) }, legend: null } }),
-    },
-  });
+  const lines = (rows: { series: string }[], domain: string[], range: string[], y: VegaLiteSpec, dashed: string[] = []): VegaLiteSpec[] =>
+    [false, true].map((dash) => ({
+      data: { values: rows.filter((r) => dashed.includes(r.series) === dash) },
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, ...(dash && { strokeDash: [6, 3] }) },
+      encoding: { x, y, color: { field: 'series', type: 'nominal', scale: { domain, range }, legend } },
+    }));
   const sloMs = slo.p99Seconds !== undefined ? slo.p99Seconds * 1000 : undefined;
   const spec: VegaLiteSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -53,18 +49,18 @@ export function scalingChart(input: ReportInput): ChartSpec | undefined {
     resolve: { scale: { x: 'shared', color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },
     vconcat: [
       panel('Inference replicas: desired (dashed) and ready; dotted rules are scale events', [
-        lines(replicaRows, ['desired', 'ready'], ['#1f77b4', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'replicas', axis: { tickMinStep: 1 } }, ['dash', 'solid']),
+        ...lines(replicaRows, ['desired', 'ready'], ['#1f77b4', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'replicas', axis: { tickMinStep: 1 } }, ['desired']),
         { data: { values: events }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, angle: 0, fontSize: 10, color: '#555' }, encoding: { x: { field: 't', type: 'quantitative' }, y: { value: 2 }, text: { field: 'label' } } },
       ]),
       panel('Backlog: waiting + active jobs in the dispatcher queue', [
         { data: { values: backlogRows }, mark: { type: 'area', interpolate: 'step-after', color: '#9467bd', opacity: 0.35, line: { color: '#9467bd' } }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'jobs' } } },
       ]),
       panel(`Latency by intended send second (ms, log scale)${sloMs !== undefined ? `; SLO p99 ${sloMs} ms` : ''}`, [
-        lines(latencyRows, ['p50', 'p95', 'p99'], ['#2ca02c', '#ff7f0e', '#d62728'], { field: 'value', type: 'quantitative', title: 'ms', scale: { type: 'log' } }),
+        ...lines(latencyRows, ['p50', 'p95', 'p99'], ['#2ca02c', '#ff7f0e', '#d62728'], { field: 'value', type: 'quantitative', title: 'ms', scale: { type: 'log' } }),
         ...(sloMs !== undefined ? [{ data: { values: [{ ms: sloMs }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4], opacity: 0.6 }, encoding: { y: { field: 'ms', type: 'quantitative' } } }] : []),
       ]),
       {
-        ...panel('Requests per second: target and completed', [lines(rateRows, ['target', 'completed'], ['#9e9e9e', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'req/s' })]),
+        ...panel('Requests per second: target and completed', lines(rateRows, ['target', 'completed'], ['#9e9e9e', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'req/s' })),
         encoding: { x: { ...x, title: 'seconds since start' } },
       },
     ],

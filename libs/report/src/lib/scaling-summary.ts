@@ -19,7 +19,7 @@ export interface ScalingSummary {
   peakReplicas: { desired: number; ready: number };
   /** Integral over the run of the inference processes running (starting, ready or draining), seconds. */
   replicaSeconds: number;
-  /** Failed or timed-out requests sent during a second in which a replica was starting (the goal is 0). */
+  /** Requests that failed or timed out during a second in which a replica was starting (the goal is 0). */
   failedDuringColdStarts: number;
   events: ScaleEventRecord[];
 }
