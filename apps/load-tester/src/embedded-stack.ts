@@ -159,6 +159,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     await waitFor('the first inference replica', () => started.counts().ready >= 1, 180_000, 100, failed.signal).catch((error: Error) => {
       throw startError ?? error;
     });
+    await started.startPolling();
     // The dispatcher reads the registry every 500 ms: let it see the first replica before the run starts.
     await new Promise((resolve) => setTimeout(resolve, 600));
     return { target: dispatcher.url, scaler, scaling, policyDescription, ...(device && { simulatedDevice: device }), stop };

@@ -81,17 +81,23 @@ export class LocalScaler {
     return this.options.pool.counts();
   }
 
-  /**
-   * Scales the pool to the initial count, samples it every second and (when autoscaling) polls at once and then every
-   * pollingInterval. The first poll stands for an HPA that was already running: it records the idle recommendation
-   * that the up window then holds, as a cluster's would.
-   */
+  /** Scales the pool to the initial count and samples it every second; `startPolling` starts the loop. */
   start(): void {
     this.current = this.initialReplicas;
     this.options.pool.scaleTo(this.current);
     this.sample();
     this.sampleTimer = setInterval(() => this.sample(), 1_000);
-    if (this.autoscaler) this.schedule(performance.now(), 0);
+  }
+
+  /**
+   * When autoscaling: takes a first reading (CPU utilisation needs two), polls a second later and then every
+   * pollingInterval. Call it once the first replica is ready: that first poll stands for an HPA that was already
+   * running, recording the idle recommendation its up window then holds, as a cluster's would.
+   */
+  async startPolling(): Promise<void> {
+    if (!this.autoscaler || this.stopped) return;
+    await this.metrics.read(performance.now() / 1000);
+    this.schedule(performance.now() + 1_000, 0);
   }
 
   async stop(): Promise<void> {
