@@ -147,6 +147,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       dispatcherUrl: dispatcher.url,
       fixedReplicas: options.scaling?.autoscale === false || options.scaling?.replicas !== undefined ? (options.scaling.replicas ?? Math.max(1, scaling.policy?.minReplicaCount ?? scaling.fixedReplicas)) : undefined,
       onEvent: (event) => log(describeEvent(event)),
+      onPoll: (poll) => poll.error && log(`a trigger could not be read (${poll.error}); the HPA acts on the others only to scale up`),
     });
     const policy = scaler.autoscaling ? scaling.policy : undefined;
     const policyDescription = policy

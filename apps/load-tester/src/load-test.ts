@@ -95,6 +95,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
       policy: options.scalingPolicy ?? (scaler.autoscaling ? 'autoscaling' : 'fixed replicas'),
       autoscaling: scaler.autoscaling,
       events: scaler.events.slice(eventsBefore).map((e) => ({ t: Number(((e.at - origin) / 1000).toFixed(3)), from: e.from, to: e.to, reason: e.reason, values: e.values })),
+      polls: scaler.polls.map(({ at, ...p }) => ({ t: Number(((at - origin) / 1000).toFixed(3)), ...p })),
     };
     return {
       dir,

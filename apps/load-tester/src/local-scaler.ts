@@ -25,6 +25,8 @@ export interface PollRecord {
   replicas: number;
   reason: string;
   values: Record<string, number | undefined>;
+  /** Why a trigger could not be read, when one could not. */
+  error?: string;
 }
 
 /** The pool once a second. */
@@ -42,6 +44,8 @@ export interface LocalScalerOptions {
   fixedReplicas?: number;
   /** Told about every scale event. */
   onEvent?(event: ScaleEvent): void;
+  /** Told about every poll. */
+  onPoll?(poll: PollRecord): void;
 }
 
 /**
@@ -127,8 +131,10 @@ export class LocalScaler {
     const now = at;
     const values = await this.metrics.read(now / 1000);
     const decision = this.autoscaler.evaluate({ now: now / 1000, current: this.current, values });
-    this.polls.push({ at: now, current: this.current, ...(decision.proposal !== undefined && { proposal: decision.proposal }), replicas: decision.replicas, reason: decision.reason, values });
+    const record: PollRecord = { at: now, current: this.current, ...(decision.proposal !== undefined && { proposal: decision.proposal }), replicas: decision.replicas, reason: decision.reason, values, ...(this.metrics.lastError && { error: this.metrics.lastError }) };
+    this.polls.push(record);
     if (this.polls.length > 10_000) this.polls.splice(0, this.polls.length - 10_000);
+    this.options.onPoll?.(record);
     if (decision.replicas !== this.current) this.apply(now, decision.replicas, decision.reason, values);
   }
 

@@ -11,7 +11,7 @@ export interface TriggerMetricsOptions {
 }
 
 const scrape = async (url: string): Promise<MetricSample[]> => {
-  const res = await fetch(`${url.replace(/\/$/, '')}/metrics`, { signal: AbortSignal.timeout(2_000) });
+  const res = await fetch(`${url.replace(/\/$/, '')}/metrics`, { signal: AbortSignal.timeout(5_000) });
   if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
   return parsePrometheusText(await res.text());
 };
@@ -33,7 +33,11 @@ export class TriggerMetrics {
   }
 
   /** Each trigger's value now (seconds on the performance clock); a trigger that cannot be read is left out. */
+  /** Why the last read left a trigger out, if it did. */
+  lastError: string | undefined;
+
   async read(nowSeconds: number): Promise<Record<string, number | undefined>> {
+    this.lastError = undefined;
     const values: Record<string, number | undefined> = {};
     const triggers = new Set(this.options.scaling.policy?.triggers.map((t) => t.name));
     if (triggers.has('backlog') || triggers.has('latency')) {
@@ -41,8 +45,9 @@ export class TriggerMetrics {
         const samples = await scrape(this.options.dispatcherUrl);
         if (triggers.has('backlog')) values['backlog'] = this.backlog(samples);
         if (triggers.has('latency')) values['latency'] = this.latency(samples, nowSeconds);
-      } catch {
+      } catch (error) {
         // The dispatcher did not answer: KEDA would see the query fail and leave the trigger out too.
+        this.lastError = `dispatcher /metrics: ${(error as Error).message}`;
       }
     }
     if (triggers.has('cpu')) values['cpu'] = await this.cpu(nowSeconds);

@@ -33,6 +33,8 @@ export interface ScalingRecord {
   policy: string;
   autoscaling: boolean;
   events: ScaleEventRecord[];
+  /** Every poll of the run: the metrics' proposal and the decision, with the triggers' values (why it did or did not scale). */
+  polls?: { t: number; current: number; proposal?: number; replicas: number; reason: string; values: Record<string, number | undefined>; error?: string }[];
 }
 
 /** What the run was: shown in the report's header and kept in summary.json. */

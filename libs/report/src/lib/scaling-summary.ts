@@ -22,6 +22,7 @@ export interface ScalingSummary {
   /** Requests that failed or timed out during a second in which a replica was starting (the goal is 0). */
   failedDuringColdStarts: number;
   events: ScaleEventRecord[];
+  polls: NonNullable<ScalingRecord['polls']>;
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
@@ -68,5 +69,6 @@ export function scalingSummary(run: LoadRunResult, samples: SystemSample[], scal
     replicaSeconds: round(replicaSeconds, 1),
     failedDuringColdStarts,
     events: scaling.events,
+    polls: scaling.polls ?? [],
   };
 }
