@@ -145,7 +145,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       scaling,
       pool,
       dispatcherUrl: dispatcher.url,
-      fixedReplicas: options.scaling?.autoscale === false || options.scaling?.replicas !== undefined ? (options.scaling.replicas ?? Math.max(1, scaling.policy?.minReplicaCount ?? scaling.fixedReplicas)) : undefined,
+      // --replicas pins the count; --autoscale false keeps the policy's minimum (at least one).
+      fixedReplicas: options.scaling?.replicas ?? (options.scaling?.autoscale === false ? Math.max(1, scaling.policy?.minReplicaCount ?? scaling.fixedReplicas) : undefined),
       onEvent: (event) => log(describeEvent(event)),
       onPoll: (poll) => poll.error && log(`a trigger could not be read (${poll.error}); the HPA acts on the others only to scale up`),
     });

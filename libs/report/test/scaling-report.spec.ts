@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type LoadRunResult } from '@ai/workload';
-import { spikeSecond, writeReport, type ScalingRecord, type SystemSample } from '../src';
+import { secondsToSlo, spikeSecond, writeReport, type ScalingRecord, type SystemSample } from '../src';
 
 describe('the scaling part of a report', () => {
   let run: LoadRunResult;
@@ -34,6 +34,16 @@ describe('the scaling part of a report', () => {
   }));
   const scaling: ScalingRecord = { policy: 'chart autoscaling 1..5 replicas on cpu, backlog every 15 s', autoscaling: true, events: [{ t: 1.8, from: 1, to: 3, reason: 'backlog', values: { backlog: 22, cpu: 12 } }] };
 
+  it('p99 is back under the SLO once it stays there for SLO_HOLD_SECONDS, not at a single quiet second', () => {
+    const second = (n: number, p99: number) => ({ second: n, latency: { count: 1, mean: p99, p50: p99, p90: p99, p95: p99, p99, max: p99 } });
+    const p99s = [0, 3000, 200, 3000, ...Array(12).fill(200), 1500];
+    const fake = { seconds: p99s.map((p, i) => second(i, p)) } as unknown as LoadRunResult;
+    // Under at 2 for one second only; from 4 on it holds for ten seconds, and the late 1.5 s second does not undo that.
+    expect(secondsToSlo(fake, 1, { p99Seconds: 1 })).toBe(3);
+    expect(secondsToSlo(fake, 1, {})).toBeNull();
+    expect(secondsToSlo({ seconds: [second(0, 10), second(1, 2000)] } as unknown as LoadRunResult, 0, { p99Seconds: 1 })).toBeNull();
+  });
+
   it('finds the spike as the biggest rise of the target rate', () => {
     expect(spikeSecond([0, 0, 50, 50, 0])).toEqual({ second: 2, rps: 50 });
     expect(spikeSecond([10, 15, 20, 60, 30])).toEqual({ second: 3, rps: 60 });
@@ -53,7 +63,7 @@ describe('the scaling part of a report', () => {
       autoscaling: true,
       simulatedDevice: { perBatchMs: 0, perItemMs: 40 },
       spike: { second: 1, rps: 5 },
-      // Over the SLO in seconds 1 and 2, under from second 3: 2 s after the spike.
+      // Over the SLO in seconds 1 and 2, under from second 3 to the end: 2 s after the spike.
       spikeToSloSeconds: 2,
       peakBacklog: 14,
       peakReplicas: { desired: 3, ready: 3 },

@@ -96,7 +96,7 @@ function scalingSection(scaling: NonNullable<RunSummary['scaling']>, sloSeconds:
 ${scaling.simulatedDevice ? `<div class="warn"><b>Simulated device:</b> every batch was held ${scaling.simulatedDevice.perBatchMs} ms + ${scaling.simulatedDevice.perItemMs} ms per item by a timer (SIMULATED_DEVICE_MS), not computed on an accelerator.</div>` : ''}
 <dl>
 <dt>Policy</dt><dd>${escape(scaling.policy)}</dd>
-<dt>Spike</dt><dd>at ${scaling.spike.second} s (${scaling.spike.rps} req/s); p99 under the SLO after ${escape(toSlo)}</dd>
+<dt>Spike</dt><dd>at ${scaling.spike.second} s (${scaling.spike.rps} req/s); p99 back under the SLO (and held 10 s) after ${escape(toSlo)}</dd>
 <dt>Peak backlog</dt><dd>${scaling.peakBacklog} jobs</dd>
 <dt>Replicas</dt><dd>peak ${scaling.peakReplicas.desired} desired, ${scaling.peakReplicas.ready} ready; ${scaling.replicaSeconds} replica-seconds</dd>
 <dt>Failed during cold starts</dt><dd>${scaling.failedDuringColdStarts}</dd>

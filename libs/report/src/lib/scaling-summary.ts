@@ -10,8 +10,8 @@ export interface ScalingSummary {
   /** Second of the workload where the rate jumped most (the spike), and its rate. */
   spike: { second: number; rps: number };
   /**
-   * Seconds from the spike until p99 (by intended send second) was under --slo-p99 for good; 0 when it never went
-   * over; null without --slo-p99 or when it was still over at the end.
+   * Seconds from the spike until p99 (by intended send second) is under --slo-p99 and stays there for
+   * SLO_HOLD_SECONDS; 0 when it never went over; null without --slo-p99 or when that never happens.
    */
   spikeToSloSeconds: number | null;
   /** Largest waiting + active backlog sampled. */
@@ -37,15 +37,21 @@ export function spikeSecond(targets: number[]): { second: number; rps: number } 
   return { second: best.second, rps: best.rps };
 }
 
-/** Seconds from `spike` until per-second p99 stays under the SLO (see {@link ScalingSummary.spikeToSloSeconds}). */
+/** How long p99 must stay under the SLO to count as back under it: a single quiet second is not a recovery. */
+export const SLO_HOLD_SECONDS = 10;
+
+/**
+ * Seconds from `spike` to the first second from which per-second p99 (by intended send second) stays under the SLO
+ * for {@link SLO_HOLD_SECONDS} (or until the last second with requests); null without an SLO or when that never
+ * happens.
+ */
 export function secondsToSlo(run: LoadRunResult, spike: number, slo: SloSpec): number | null {
   if (slo.p99Seconds === undefined) return null;
   const limitMs = slo.p99Seconds * 1000;
   const measured = run.seconds.flatMap((s) => (s.second >= spike && s.latency && s.latency.count > 0 ? [{ second: s.second, p99: s.latency.p99 }] : []));
-  const lastOver = [...measured].reverse().find((s) => s.p99 > limitMs);
-  if (!lastOver) return 0;
-  const next = measured.find((s) => s.second > lastOver.second);
-  return next ? next.second - spike : null;
+  const holds = (from: number) => measured.filter((s) => s.second >= from && s.second < from + SLO_HOLD_SECONDS).every((s) => s.p99 <= limitMs);
+  const first = measured.find((s) => s.p99 <= limitMs && holds(s.second));
+  return first ? first.second - spike : null;
 }
 
 export function scalingSummary(run: LoadRunResult, samples: SystemSample[], scaling: ScalingRecord, slo: SloSpec, simulatedDevice?: ScalingSummary['simulatedDevice']): ScalingSummary {
