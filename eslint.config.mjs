@@ -5,7 +5,7 @@ import nx from '@nx/eslint-plugin';
  * - `type:` — apps may import libs, libs never import apps, contracts import nothing of ours;
  * - `scope:` — which libs each part of the system may use: the serving libs belong to inference, the queue
  *   to the dispatcher, workload and report to the load tester (the command-line client reads models and
- *   workloads with both); `scope:shared` (contracts, logging, the HTTP
+ *   workloads with both; the embedded stack's local scaler uses the autoscaling policy); `scope:shared` (contracts, logging, the HTTP
  *   skeleton, the PRNG) is open to all. Tests and benchmarks may also use the test-support libs: local-stack
  *   (starts redis-server and the services) and onnx-builder (writes model files).
  */
@@ -19,12 +19,13 @@ const scopeRules = {
   'scope:shared': ['scope:shared'],
   'scope:inference': ['scope:shared', 'scope:inference'],
   'scope:dispatcher': ['scope:shared', 'scope:dispatcher'],
-  'scope:load-tester': ['scope:shared', 'scope:load-tester', 'scope:stack'],
+  'scope:load-tester': ['scope:shared', 'scope:load-tester', 'scope:stack', 'scope:autoscaling'],
+  'scope:autoscaling': ['scope:shared'],
   'scope:stack': ['scope:shared'],
   'scope:model-building': ['scope:shared'],
   'scope:models': ['scope:shared', 'scope:model-building'],
   'scope:cli': ['scope:shared', 'scope:inference', 'scope:load-tester'],
-  'scope:charts': ['scope:shared', 'scope:stack', 'scope:model-building'],
+  'scope:charts': ['scope:shared', 'scope:stack', 'scope:model-building', 'scope:autoscaling'],
   'scope:system-tests': ['scope:shared', 'scope:stack', 'scope:model-building', 'scope:inference', 'scope:dispatcher', 'scope:load-tester'],
 };
 const TEST_SUPPORT = ['scope:stack', 'scope:model-building'];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
 import { InvalidEnvironment, parseEnv, serviceEnv, unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_RECONNECT, QUEUE_DEFAULTS } from '@ai/queue';
+import { DEFAULT_QUEUE_PREFIX, QUEUE_DEFAULTS } from '@ai/queue';
+import { DEFAULT_RECONNECT } from '@ai/redis-link';
 
 const list = (value: string) =>
   value
@@ -50,6 +51,10 @@ export const DispatcherEnv = serviceEnv({ port: 3000 }).extend({
   INFERENCE_URL: z.string().min(1).optional().describe(
     `The single-model form of INFERENCE_URLS: the inference service's URL (several separated by |) for ${DEFAULT_MODEL}, or one model=url pair. Not together with INFERENCE_URLS.`,
   ),
+  INFERENCE_REGISTRY: z.enum(['off', 'redis']).default('off').describe(
+    'off: call the URLs of INFERENCE_URLS. redis: call the replicas that joined each model\'s set in REDIS_URL (inference with REGISTRY_REDIS_URL), read every REGISTRY_POLL_MS; INFERENCE_URLS then only names the models, and a model with no replica leaves its jobs waiting in Redis.',
+  ),
+  REGISTRY_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000).describe('How often the replica registry is read (INFERENCE_REGISTRY=redis).'),
   ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('all: API and workers; api: HTTP only; worker: drains queues (serves only the probes and /metrics).'),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0).describe('Extra worker-only processes forked beside this one (restarted when they die).'),
   DRAIN_RATE: z.coerce.number().min(0).max(100_000).default(2).describe('Jobs per second per model, across all replicas (BullMQ limiter in Redis); 0 = unlimited.'),

@@ -1,7 +1,8 @@
 import type IORedis from 'ioredis';
 import { RepeatSuppressor, type Logger } from '@ai/observability';
 import { AppError } from '@ai/http-server';
-import { createProducerConnection, describeRedisError, RedisAvailability, type ReconnectPolicy } from '@ai/queue';
+import { describeRedisError, RedisAvailability } from '@ai/queue';
+import { createProducerConnection, type ReconnectPolicy } from '@ai/redis-link';
 
 /** The process's way to Redis: the shared connection, whether it is reachable, and one place for every Redis error. */
 export interface RedisLink {

@@ -5,6 +5,7 @@ import type { Logger } from '@ai/observability';
 import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, type InferenceJob } from '@ai/queue';
 import type { DispatcherConfig } from './config';
 import type { DispatcherMetrics } from './metrics';
+import { UpstreamReplicas } from './upstream-replicas';
 
 /** Told what this process's workers do with each job: start it, finish it for good, or give it back for a retry. */
 export interface LocalJobListener {
@@ -50,13 +51,15 @@ export function startWorkers(
     if (timings.e2eMs !== undefined) metrics.e2e.observe({ model }, timings.e2eMs / 1000);
     if (timings.inferenceMs !== undefined) metrics.inference.observe({ model }, timings.inferenceMs / 1000);
   };
-  const workers: Worker[] = Object.entries(config.INFERENCE_URLS).map(([model, urls]) =>
+  const upstreams = new UpstreamReplicas(config, deps.counter, logger);
+  const workers: Worker[] = Object.keys(config.INFERENCE_URLS).map((model) =>
     startModelWorker({
       model,
       connection,
       counter: deps.counter,
       prefix: config.QUEUE_PREFIX,
-      client: new InferenceClient({ urls, timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+      client: new InferenceClient({ urls: upstreams.urls(model), timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+      autorun: !upstreams.waitsForReplicas,
       concurrency: config.CONCURRENCY,
       drainRate: config.DRAIN_RATE,
       stalledIntervalMs: config.STALLED_INTERVAL_MS,
@@ -88,8 +91,11 @@ export function startWorkers(
       },
     }),
   );
+  for (const [i, model] of Object.keys(config.INFERENCE_URLS).entries()) upstreams.attach(model, workers[i]);
+  void upstreams.start();
   return {
     async close(force = false) {
+      await upstreams.stop();
       await Promise.all(workers.map((worker) => worker.close(force)));
       await notifier.close(force);
     },

@@ -16,10 +16,15 @@ export const InferenceEnv = serviceEnv({ port: 8080 }).extend({
   MAX_BATCH_DELAY_MS: z.coerce.number().min(0).max(1000).default(2).describe('Dynamic batching: longest wait for a batch to fill, ms.'),
   ENABLE_LOAD_ENDPOINT: boolean.default(false).describe('Mount GET /load?duration=N (busy work for N seconds, at most MAX_LOAD_SECONDS).'),
   MAX_LOAD_SECONDS: z.coerce.number().positive().max(600).default(60).describe('Upper bound of one /load burn.'),
+  SIMULATED_DEVICE_MS: z.coerce.number().min(0).max(60_000).default(0).describe('Simulated accelerator: every batch is held this many ms (plus SIMULATED_DEVICE_MS_PER_ITEM per row) by a timer, using no CPU, so each process has a fixed capacity whatever the machine. 0 with a per-item time of 0 = off (the real CPU path only).'),
+  SIMULATED_DEVICE_MS_PER_ITEM: z.coerce.number().min(0).max(60_000).default(0).describe('Simulated accelerator: ms added per row of a batch.'),
   ARTIFICIAL_CPU_SEC: z.coerce.number().min(0).max(60).default(0).describe('Extra CPU work per inference request, seconds, to make autoscaling visible on small models.'),
   MAX_TOTAL_TOKENS: z.coerce.number().int().positive().max(1_000_000).default(256).describe('Text generation: prompt plus generated tokens at most.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024).describe('Largest request body (JSON or raw image), bytes; larger gets 413.'),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(25_000_000).describe('Largest image, width × height; larger ones get 400 before being decoded (decompression-bomb guard).'),
+  REGISTRY_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional().describe('Replica registry: once ready, join the set of this model\'s replicas in this Redis (the dispatcher\'s INFERENCE_REGISTRY=redis reads it), renew it on a heartbeat, and leave it first on SIGTERM.'),
+  ADVERTISE_URL: z.url().optional().describe('Replica registry: the URL the dispatcher reaches this process at; default http://<HOST, or the hostname when HOST is 0.0.0.0>:<PORT>.'),
+  REGISTRY_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(10_000).describe('Replica registry: an entry not renewed for this long (the process died) drops out; renewed every third of it.'),
 });
 export type InferenceConfig = z.output<typeof InferenceEnv>;
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '@ai/http-server';
 import type { Logger } from '@ai/observability';
-import { burnCpuSync, type LoadedModel, type ModelVersion } from '@ai/model-runtime';
+import { burnCpuSync, simulatedDeviceOn, type LoadedModel, type ModelVersion, type SimulatedDevice } from '@ai/model-runtime';
 import type { InferenceConfig } from './config';
 import type { InferenceMetrics } from './metrics';
 
@@ -19,6 +19,12 @@ export class InferenceContext {
     /** The resolved version folder; known before the session opens, so routes can be chosen by task. */
     readonly version: ModelVersion,
   ) {}
+
+  /** SIMULATED_DEVICE_MS and SIMULATED_DEVICE_MS_PER_ITEM when set: every batch is held by a timer. */
+  get simulatedDevice(): SimulatedDevice | undefined {
+    const device = { perBatchMs: this.config.SIMULATED_DEVICE_MS, perItemMs: this.config.SIMULATED_DEVICE_MS_PER_ITEM };
+    return simulatedDeviceOn(device) ? device : undefined;
+  }
 
   get modelName(): string {
     return this.version.config.name;

@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health-routes';
 import { kserveV2Routes } from './routes/kserve-v2-routes';
 import { loadRoutes } from './routes/load-routes';
 import { predictRoutes } from './routes/predict-routes';
+import { registryMembership } from './registry-membership';
 import type { RouteModule } from './routes/route-module';
 
 export interface RunningInference {
@@ -81,6 +82,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
       thread: version.config.task === 'text-generation' ? 'main' : 'worker',
       maxBatchSize: config.MAX_BATCH_SIZE,
       maxBatchDelayMs: config.MAX_BATCH_DELAY_MS,
+      simulatedDevice: ctx.simulatedDevice,
       onFallback: (reason) => logger.warn('execution provider fallback', { reason }),
       onBatch: (size) => metrics.batchSize.observe(size),
     });
@@ -98,7 +100,10 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
   metrics.loadSeconds.set(model.loadSeconds);
   metrics.provider(model.provider);
   ctx.setLoaded(model);
-  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size });
+  // Only a ready replica joins: the dispatcher sends it work from the moment it is in the set.
+  const membership = registryMembership(config, labels.model, server.port, logger);
+  await membership?.join();
+  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size, ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }) });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -108,6 +113,8 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     stop() {
       stopping ??= (async () => {
         ctx.draining = true;
+        // Leave first, so dispatchers stop choosing this replica while it still serves what reaches it.
+        await membership?.leave();
         if (config.DRAIN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
         await server.close(config.SHUTDOWN_GRACE_MS);
         await model.close();

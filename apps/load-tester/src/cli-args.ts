@@ -25,6 +25,10 @@ export const RunArgs = z.object({
   'callback-url': z.url().optional().describe('How the dispatcher reaches this process\'s /storeLatency (default http://127.0.0.1:<port>/storeLatency).'),
   'callback-port': z.coerce.number().int().min(0).max(65535).default(0),
   progress: z.enum(['true', 'false']).default('true'),
+  autoscale: z.enum(['true', 'false']).default('true').describe('Embedded stack: scale inference with the chart\'s autoscaling policy.'),
+  replicas: z.coerce.number().int().min(1).max(64).optional().describe('Embedded stack: run this many inference replicas, no autoscaling.'),
+  'min-replicas': z.coerce.number().int().min(0).max(64).optional().describe('Embedded stack: override the policy\'s minReplicaCount (0 = scale to zero).'),
+  values: z.string().min(1).optional().describe('Embedded stack: values files over the chart\'s, comma-separated, as helm install -f.'),
 });
 /** The text-generation model: `--model tiny-lm` alone drives it with the shipped prompt pool. */
 export const TEXT_MODEL = 'tiny-lm';
@@ -36,9 +40,12 @@ export const RUN_USAGE = `Usage: main.js run [--workload FILE] [--target URL] [-
        [--prompts FILE] [--max-new-tokens N] [--generation-seed N]
        [--out DIR] [--slo-p99 SECONDS] [--max-error-rate R] [--arrivals uniform|poisson] [--seed N]
        [--collect callback|poll|sync] [--timeout SECONDS] [--callback-url URL] [--callback-port N]
+       [--autoscale true|false] [--replicas N] [--min-replicas N] [--values FILE[,FILE...]]
        main.js serve            (server mode on PORT, default 3003)
 The workload defaults to ${DEFAULT_WORKLOAD}. With --prompts (or --model tiny-lm, default prompts ${DEFAULT_PROMPTS}) requests carry prompts instead of images.
-Without --target, redis-server, the inference service and the dispatcher are started on this machine.
+Without --target, redis-server, the inference service and the dispatcher are started on this machine, and inference
+scales with the autoscaling policy of charts/autoscaled-inference (--values overlays it; --replicas N pins a count).
+SIMULATED_DEVICE_MS (per batch) and SIMULATED_DEVICE_MS_PER_ITEM hold each batch as an accelerator would.
 Exit status: 0 passed, 1 an SLO (--slo-p99, --max-error-rate) was missed, 2 bad arguments, 3 the run failed.`;
 
 /** Parses `run` arguments; throws an Error naming the option when one is unknown or invalid. */

@@ -51,7 +51,15 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
   try {
     if (!args.target) {
       say('No --target: starting redis-server, inference and dispatcher on this machine ...');
-      stack = await startEmbeddedStack({ model: args.model, peakRate: Math.max(...rates), log: (line) => say(`  ${line}`) });
+      const config = options.config;
+      const simulatedDevice = config.SIMULATED_DEVICE_MS + config.SIMULATED_DEVICE_MS_PER_ITEM > 0 ? { perBatchMs: config.SIMULATED_DEVICE_MS, perItemMs: config.SIMULATED_DEVICE_MS_PER_ITEM } : undefined;
+      stack = await startEmbeddedStack({
+        model: args.model,
+        peakRate: Math.max(...rates),
+        scaling: { autoscale: args.autoscale === 'true', replicas: args.replicas, minReplicas: args['min-replicas'], valuesFiles: args.values?.split(',').map((f) => resolve(f.trim())) },
+        simulatedDevice,
+        log: (line) => say(`  ${line}`),
+      });
     }
     if (options.signal?.aborted) return { exitCode: EXIT.failed };
     const target = args.target ?? stack?.target ?? '';
@@ -80,6 +88,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
       receiver: receiver?.receiver,
       prometheusUrl: options.config.PROMETHEUS_URL,
       embedded: !args.target,
+      ...(stack && { scaler: stack.scaler, scalingPolicy: stack.policyDescription, simulatedDevice: stack.simulatedDevice }),
       signal: options.signal,
       onSecond: (second, progress) =>
         bar?.update(Math.min(rates.length, second.second + 1), {

@@ -16,6 +16,8 @@ export const LoadTesterEnv = serviceEnv({ port: 3003, portDescription: 'HTTP por
   ARRIVALS: z.enum(['uniform', 'poisson']).default('uniform').describe('How each second\'s requests are spread.'),
   MAX_RUN_SECONDS: z.coerce.number().int().positive().max(7 * 86_400).default(3600).describe('Longest workload POST /runLoadTest accepts, seconds; with TIMEOUT_SECONDS it bounds how long /generateReport can wait.'),
   TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60).describe('Per-request limit from the intended send time; later results count as timed out.'),
+  SIMULATED_DEVICE_MS: z.coerce.number().min(0).max(60_000).default(0).describe('Embedded stack: inference holds every batch this many ms by a timer (a simulated accelerator, no CPU used); 0 = off.'),
+  SIMULATED_DEVICE_MS_PER_ITEM: z.coerce.number().min(0).max(60_000).default(0).describe('Embedded stack: simulated accelerator time per row of a batch, ms.'),
   PROMETHEUS_URL: z.url().optional().describe('When set, replicas and CPU per deployment are sampled from this Prometheus during runs.'),
 });
 export type LoadTesterConfig = z.output<typeof LoadTesterEnv>;

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescription, type SloSpec, type SystemSample, type WrittenReport } from '@ai/report';
+import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescription, type ScalingRecord, type SloSpec, type SystemSample, type WrittenReport } from '@ai/report';
 import { HttpClient } from '@ai/http-client';
 import { RepeatSuppressor, type Logger } from '@ai/observability';
 import { runLoad, totalRequests, type LoadProgress, type LoadRunResult, type RequestRecord, type SecondSchedule } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
 import { dispatcherExecutor, type CollectMode } from './dispatcher-executor';
+import type { LocalScaler } from './local-scaler';
 import type { RequestBodies } from './request-bodies';
 import { SystemSampler } from './system-sampler';
 
@@ -30,6 +31,12 @@ export interface LoadTestOptions {
   receiver?: CallbackReceiver;
   prometheusUrl?: string;
   embedded?: boolean;
+  /** The embedded stack's replicas: sampled each second, their scale events kept for the report. */
+  scaler?: LocalScaler;
+  /** How the scaler's count is set, for the report (e.g. "chart autoscaling 1..5 on cpu, backlog every 15 s"). */
+  scalingPolicy?: string;
+  /** SIMULATED_DEVICE_MS was on in the embedded stack. */
+  simulatedDevice?: { perBatchMs: number; perItemMs: number };
   signal?: AbortSignal;
   onSecond?(second: SecondSchedule, progress: LoadProgress): void;
   /**
@@ -46,6 +53,7 @@ export interface CompletedLoadTest {
   samples: SystemSample[];
   description: RunDescription;
   csvRows: number;
+  scaling?: ScalingRecord;
 }
 
 /** How many requests a run of `rates` capped at `maxRequests` schedules. */
@@ -63,7 +71,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
   const csv = new RequestCsvWriter(join(dir, 'requests.csv'));
   const sender = new HttpClient();
   const origin = performance.now();
-  const sampler = new SystemSampler({ target: options.target, model: options.model, prometheusUrl: options.prometheusUrl, origin });
+  const scaler = options.scaler;
+  const sampler = new SystemSampler({ target: options.target, model: options.model, prometheusUrl: options.prometheusUrl, origin, ...(scaler && { scaling: () => scaler.counts() }) });
+  const eventsBefore = scaler?.events.length ?? 0;
   const failures = options.logger && new RepeatSuppressor(options.logger);
   const noteFailure = (record: RequestRecord) => {
     if (!failures || record.outcome === 'completed' || record.outcome === 'notSent') return;
@@ -97,11 +107,18 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
       onSecond: options.onSecond,
     });
     const samples = await sampler.stop();
+    const scaling: ScalingRecord | undefined = scaler && {
+      policy: options.scalingPolicy ?? (scaler.autoscaling ? 'autoscaling' : 'fixed replicas'),
+      autoscaling: scaler.autoscaling,
+      events: scaler.events.slice(eventsBefore).map((e) => ({ t: Number(((e.at - origin) / 1000).toFixed(3)), from: e.from, to: e.to, reason: e.reason, values: e.values })),
+      polls: scaler.polls.map(({ at, ...p }) => ({ t: Number(((at - origin) / 1000).toFixed(3)), ...p })),
+    };
     return {
       dir,
       result,
       samples,
       csvRows: csv.rows,
+      ...(scaling && { scaling }),
       description: {
         target: options.embedded ? `${options.target} (embedded stack)` : options.target,
         model: options.model,
@@ -111,6 +128,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
         timeoutMs: options.timeoutMs,
         startedAt,
         embedded: options.embedded,
+        ...(options.simulatedDevice && { simulatedDevice: options.simulatedDevice }),
       },
     };
   } finally {
@@ -131,5 +149,5 @@ export async function writeLoadTestReport(run: CompletedLoadTest, slo: SloSpec, 
   if (missing > 0) {
     result = { ...result, counts: { ...result.counts, scheduled: result.counts.scheduled + missing, notSent: result.counts.notSent + missing } };
   }
-  return writeReport(run.dir, { run: result, samples: run.samples, description: run.description, slo });
+  return writeReport(run.dir, { run: result, samples: run.samples, description: run.description, slo, ...(run.scaling && { scaling: run.scaling }) });
 }

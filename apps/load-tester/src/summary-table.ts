@@ -25,6 +25,16 @@ export function summaryTable(summary: RunSummary, reportDir: string): string {
       ` max ${ms(summary.schedule.latenessMs.max)}, ${summary.schedule.lateSends} send(s) after the next was due` +
       (summary.schedule.generatorLimited ? `\n           GENERATOR-LIMITED: ${summary.schedule.generatorLimitedReasons.join('; ')}` : ' (schedule kept)'),
   ];
+  const scaling = summary.scaling;
+  if (scaling) {
+    const toSlo = scaling.spikeToSloSeconds === null ? (summary.slo.p99Seconds === undefined ? 'n/a without --slo-p99' : 'not within the run') : `${scaling.spikeToSloSeconds} s`;
+    lines.push(
+      `Scaling    ${scaling.policy}; peak ${scaling.peakReplicas.desired} desired / ${scaling.peakReplicas.ready} ready, ${scaling.replicaSeconds} replica-seconds, ${scaling.events.length} scale events`,
+      `           spike at ${scaling.spike.second} s (${scaling.spike.rps} req/s): p99 back under the SLO (and held 10 s) after ${toSlo}; peak backlog ${scaling.peakBacklog}; failed during cold starts ${scaling.failedDuringColdStarts}`,
+      ...scaling.events.map((e) => `           ${e.t.toFixed(0).padStart(5)} s  ${e.from} → ${e.to}  ${e.reason}`),
+      ...(scaling.simulatedDevice ? [`           SIMULATED DEVICE: every batch held ${scaling.simulatedDevice.perBatchMs} ms + ${scaling.simulatedDevice.perItemMs} ms per item by a timer (no accelerator, no CPU)`] : []),
+    );
+  }
   if (summary.slo.p99Seconds !== undefined || summary.slo.maxErrorRate !== undefined) {
     lines.push(`SLO        ${summary.slo.passed ? 'PASSED' : `MISSED: ${summary.slo.violations.join('; ')}`}`);
   }

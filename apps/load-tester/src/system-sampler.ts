@@ -10,6 +10,8 @@ export interface SystemSamplerOptions {
   /** The run's time origin (performance.now()). */
   origin: number;
   intervalMs?: number;
+  /** The embedded stack's replica counts, sampled with the rest. */
+  scaling?: () => NonNullable<SystemSample['scaling']>;
 }
 
 const QUEUE_DEPTH = /^dispatcher_queue_depth\{([^}]*)\}\s+([0-9.eE+-]+)/;
@@ -76,7 +78,7 @@ export class SystemSampler {
   /** Takes one sample now. */
   async sample(): Promise<void> {
     const t = (performance.now() - this.options.origin) / 1000;
-    const sample: SystemSample = { t: Number(t.toFixed(3)) };
+    const sample: SystemSample = { t: Number(t.toFixed(3)), ...(this.options.scaling && { scaling: this.options.scaling() }) };
     const [metrics, replicas, cpu] = await Promise.allSettled([
       fetch(`${this.options.target.replace(/\/$/, '')}/metrics`, { signal: AbortSignal.timeout(900) }).then((r) => (r.ok ? r.text() : undefined)),
       this.options.prometheusUrl ? promQuery(this.options.prometheusUrl, REPLICAS, 'deployment') : undefined,

@@ -2,4 +2,5 @@
 export { freePort } from './lib/free-port';
 export { type RunningNodeService, WORKSPACE_ROOT, startNodeService } from './lib/node-service';
 export { type RunningRedisServer, redisServerMissingMessage, startRedisServer } from './lib/redis-server';
+export { type PoolCounts, ReplicaPool } from './lib/replica-pool';
 export { waitFor } from './lib/wait-for';

@@ -10,5 +10,6 @@ export { autoCompleteModelVersion } from './lib/model-auto-complete';
 export { ModelRepositoryError } from './lib/model-repository-error';
 export { type ModelVersion, listModelVersions, resolveModelVersion } from './lib/model-repository';
 export { createInferenceSession } from './lib/session-factory';
+export { type SimulatedDevice, simulatedDeviceOn } from './lib/simulated-device';
 export { type TabularClassifier, createTabularClassifier } from './lib/tabular-classifier';
 export { type RunnableSession, WorkerSession } from './lib/worker-session';

@@ -10,6 +10,5 @@ export { ModelQueues } from './lib/model-queues';
 export { startModelWorker } from './lib/model-worker';
 export { QUEUE_DEFAULTS } from './lib/queue-defaults';
 export { QueueMonitor } from './lib/queue-monitor';
-export { DEFAULT_QUEUE_PREFIX, parsePublicJobId } from './lib/queue-naming';
+export { DEFAULT_QUEUE_PREFIX, parsePublicJobId, queueKeys } from './lib/queue-naming';
 export { RedisAvailability, describeRedisError } from './lib/redis-availability';
-export { DEFAULT_RECONNECT, type ReconnectPolicy, createProducerConnection, workerRedisOptions } from './lib/redis-connection';

@@ -70,6 +70,7 @@ function mountHealthRoutes(app: Express, ctx: InferenceContext): void {
         maxDelayMs: ctx.config.MAX_BATCH_DELAY_MS,
       },
       ...(gpuStatus && { gpus: gpuStatus }),
+      ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }),
     };
     res.json(body);
   });

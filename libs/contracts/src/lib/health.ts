@@ -45,6 +45,10 @@ export const InferenceHealth = z
     inFlight: z.number().int().nonnegative(),
     batching: z.object({ enabled: z.boolean(), maxBatchSize: z.number().int(), maxDelayMs: z.number() }),
     gpus: z.array(GpuStatus).optional(),
+    simulatedDevice: z
+      .object({ perBatchMs: z.number().nonnegative(), perItemMs: z.number().nonnegative() })
+      .optional()
+      .describe('Present when SIMULATED_DEVICE_MS is on: every batch is held this long by a timer, not computed on an accelerator.'),
   })
   .meta({ id: 'InferenceHealth' });
 export type InferenceHealth = z.infer<typeof InferenceHealth>;

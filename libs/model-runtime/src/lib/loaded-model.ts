@@ -7,6 +7,7 @@ import { autoCompleteModelVersion } from './model-auto-complete';
 import type { ModelLocation, ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
 import { SessionPool } from './session-pool';
+import { onSimulatedDevice, type SimulatedDevice } from './simulated-device';
 
 export interface LoadModelOptions extends ModelLocation {
   /** The version already resolved (e.g. to choose routes by task first); otherwise the location is auto-completed. */
@@ -28,6 +29,8 @@ export interface LoadModelOptions extends ModelLocation {
   maxBatchSize?: number;
   /** Dynamic batching: longest wait for a batch to fill. Default 2 ms. */
   maxBatchDelayMs?: number;
+  /** Hold every batch as an accelerator would (see {@link SimulatedDevice}); off when unset. */
+  simulatedDevice?: SimulatedDevice;
   /** Told why CUDA was skipped. */
   onFallback?: (reason: string) => void;
   /** Called after every session.run with its batch size and duration. */
@@ -103,7 +106,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   }
   const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
   const batcher = new DynamicBatcher({
-    run: (feeds) => session.run(feeds),
+    run: onSimulatedDevice((feeds) => session.run(feeds), options.simulatedDevice),
     maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs ?? 2,
     // One batch per instance: a batch forms while the instances are busy.

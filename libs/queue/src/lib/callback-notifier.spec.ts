@@ -5,7 +5,7 @@ import type { JobCallback } from '@ai/contracts';
 import { startRedisServer, waitFor, type RunningRedisServer } from '@ai/local-stack';
 import { CallbackAllowlist } from './callback-allowlist';
 import { CALLBACK_QUEUE, CallbackNotifier, type CallbackOutcome } from './callback-notifier';
-import { workerRedisOptions } from './redis-connection';
+import { workerRedisOptions } from '@ai/redis-link';
 
 /** A receiver that answers 503 while `down()` says so and records the job ids it accepted. */
 async function receiver(down: () => boolean) {

@@ -12,9 +12,10 @@ export interface InferenceClientOptions {
   /**
    * Base URLs of the model's inference service. Usually one (a Kubernetes Service that balances itself);
    * with several, calls go round-robin, which lets a single dispatcher spread over replicas without a
-   * balancer in front (used locally and in tests).
+   * balancer in front (used locally and in tests). A function is asked on every call: the live members of a
+   * replica registry (see ReplicaWatcher), which may be empty while no replica is up.
    */
-  urls: string[];
+  urls: string[] | (() => readonly string[]);
   /** Per-call timeout, ms. Default QUEUE_DEFAULTS.upstreamTimeoutMs. */
   timeoutMs?: number;
 }
@@ -33,13 +34,19 @@ const http = new HttpClient();
 
 /** Calls one model's inference service and classifies failures as retryable or unrecoverable. */
 export class InferenceClient {
-  private readonly urls: string[];
+  private readonly urls: () => readonly string[];
   private readonly timeoutMs: number;
   private next = 0;
 
   constructor(options: InferenceClientOptions) {
-    if (options.urls.length === 0) throw new Error('InferenceClient needs at least one URL');
-    this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
+    const { urls } = options;
+    if (Array.isArray(urls)) {
+      if (urls.length === 0) throw new Error('InferenceClient needs at least one URL');
+      const fixed = urls.map((url) => url.replace(/\/+$/, ''));
+      this.urls = () => fixed;
+    } else {
+      this.urls = urls as () => readonly string[];
+    }
     this.timeoutMs = options.timeoutMs ?? QUEUE_DEFAULTS.upstreamTimeoutMs;
   }
 
@@ -51,13 +58,17 @@ export class InferenceClient {
    */
   async call(task: InferenceTask, body: unknown, signal?: AbortSignal, requestId?: string): Promise<InferenceCallResult> {
     const payload = JSON.stringify(body);
+    const urls = this.urls();
+    if (urls.length === 0) throw new RetryableUpstreamError('no inference replica is registered for this model');
     for (let tried = 1; ; tried += 1) {
-      const base = this.urls[this.next];
-      this.next = (this.next + 1) % this.urls.length;
+      // The set may have changed size since the last call.
+      const at = this.next % urls.length;
+      this.next = (at + 1) % urls.length;
+      const base = urls[at].replace(/\/+$/, '');
       try {
         return await this.post(base, TASK_PATHS[task], payload, signal, requestId);
       } catch (error) {
-        if (!(error instanceof RetryableUpstreamError && isConnectionRefused(error.cause)) || tried >= this.urls.length) throw error;
+        if (!(error instanceof RetryableUpstreamError && isConnectionRefused(error.cause)) || tried >= urls.length) throw error;
       }
     }
   }

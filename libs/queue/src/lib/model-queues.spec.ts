@@ -4,7 +4,7 @@ import type { Worker } from 'bullmq';
 import { ModelQueues } from './model-queues';
 import { QueueMonitor } from './queue-monitor';
 import { startModelWorker } from './model-worker';
-import { workerRedisOptions } from './redis-connection';
+import { workerRedisOptions } from '@ai/redis-link';
 import type { InferenceCaller } from './job-processor';
 
 describe('model queues on a real Redis', () => {

@@ -37,6 +37,8 @@ export interface ModelWorkerOptions {
   /** Stalls tolerated before a job is failed; default QUEUE_DEFAULTS.maxStalledCount. */
   maxStalledCount?: number;
   hooks?: ModelWorkerHooks;
+  /** Start taking jobs at once (default); false leaves that to `worker.run()`. */
+  autorun?: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export function startModelWorker(options: ModelWorkerOptions): Worker {
     maxStalledCount: options.maxStalledCount ?? QUEUE_DEFAULTS.maxStalledCount,
     // Idle workers poll at most this long, so shutdown and reconnects are quick.
     drainDelay: 2,
+    autorun: options.autorun ?? true,
   });
   const countDrained = () => {
     options.counter.incr(drainedKey).catch((error: Error) => hooks.error?.(error));

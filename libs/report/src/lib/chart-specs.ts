@@ -1,4 +1,5 @@
 import type { ReportInput } from './report-input';
+import { scalingChart } from './scaling-chart';
 
 /** A vega-lite specification (kept loose: vega-lite validates it when compiling). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -58,6 +59,8 @@ function seriesOverTime(title: string, rows: Row[], yTitle: string, domain: stri
 export function chartSpecs(input: ReportInput): ChartSpec[] {
   const { run, samples } = input;
   const charts: ChartSpec[] = [];
+  const scaling = scalingChart(input);
+  if (scaling) charts.push(scaling);
 
   const bins = run.latencyDistribution;
   const marks = [

@@ -54,6 +54,7 @@ ${warnings.length ? `<div class="warn"><ul>${warnings.join('')}</ul></div>` : ''
 <dt>Workload</dt><dd>${escape(summary.workload.file)}: ${summary.workload.seconds} s, ${summary.workload.requests} requests, ${escape(summary.arrivals)} arrivals</dd>
 <dt>Duration</dt><dd>${summary.durationSeconds.toFixed(1)} s (timeout ${summary.timeoutSeconds} s per request)</dd>
 </dl>
+${summary.scaling ? scalingSection(summary.scaling, summary.slo.p99Seconds) : ''}
 <h2>Outcomes</h2>
 <table><tr><th>scheduled</th><th>completed</th><th>failed</th><th>timed out</th><th>not sent</th><th>success rate</th><th>error rate</th></tr>
 <tr><td>${c.scheduled}</td><td>${c.completed}</td><td>${c.failed}</td><td>${c.timedOut}</td><td>${c.notSent}</td><td>${(summary.successRate * 100).toFixed(2)} %</td><td>${(summary.errorRate * 100).toFixed(2)} %</td></tr></table>
@@ -87,4 +88,19 @@ ${summary.perSecond.map((r) => `<tr><td>${r.second}</td><td>${r.target}</td><td>
 <p class="muted">Per-request records: requests.csv · machine-readable summary: summary.json</p>
 </body></html>
 `;
+}
+
+function scalingSection(scaling: NonNullable<RunSummary['scaling']>, sloSeconds: number | undefined): string {
+  const toSlo = scaling.spikeToSloSeconds === null ? (sloSeconds === undefined ? 'no --slo-p99 given' : 'not within the run') : `${scaling.spikeToSloSeconds} s`;
+  const events = scaling.events.map((e) => `<tr><td>${e.t.toFixed(1)} s</td><td>${e.from} → ${e.to}</td><th>${escape(e.reason)}</th><td>${escape(Object.entries(e.values).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${Number(v).toFixed(2)}`).join(', '))}</td></tr>`);
+  return `<h2>Scaling</h2>
+${scaling.simulatedDevice ? `<div class="warn"><b>Simulated device:</b> every batch was held ${scaling.simulatedDevice.perBatchMs} ms + ${scaling.simulatedDevice.perItemMs} ms per item by a timer (SIMULATED_DEVICE_MS), not computed on an accelerator.</div>` : ''}
+<dl>
+<dt>Policy</dt><dd>${escape(scaling.policy)}</dd>
+<dt>Spike</dt><dd>at ${scaling.spike.second} s (${scaling.spike.rps} req/s); p99 back under the SLO (and held 10 s) after ${escape(toSlo)}</dd>
+<dt>Peak backlog</dt><dd>${scaling.peakBacklog} jobs</dd>
+<dt>Replicas</dt><dd>peak ${scaling.peakReplicas.desired} desired, ${scaling.peakReplicas.ready} ready; ${scaling.replicaSeconds} replica-seconds</dd>
+<dt>Failed during cold starts</dt><dd>${scaling.failedDuringColdStarts}</dd>
+</dl>
+${events.length ? `<table><tr><th>when</th><th>replicas</th><th>trigger</th><th>values</th></tr>${events.join('')}</table>` : '<p class="muted">No scale event during the run.</p>'}`;
 }

@@ -1,5 +1,6 @@
 import type { LatencySummary, LoadRunResult, OutcomeCounts } from '@ai/workload';
 import type { ReportInput, SloSpec } from './report-input';
+import { scalingSummary, type ScalingSummary } from './scaling-summary';
 
 export interface SloVerdict extends SloSpec {
   passed: boolean;
@@ -40,6 +41,8 @@ export interface RunSummary {
     aborted: boolean;
   };
   slo: SloVerdict;
+  /** The embedded stack's replicas: policy, scale events with their triggers, spike-to-SLO time, cost. */
+  scaling?: ScalingSummary;
   /** Second by second: what was asked, sent and finished, latency of that second's requests, and the generator's health. */
   perSecond: SecondRow[];
 }
@@ -145,6 +148,7 @@ export function buildSummary(input: ReportInput): RunSummary {
       aborted: run.schedule.aborted,
     },
     slo: sloVerdict(input.slo, run.latency.p99, errorRate, sent),
+    ...(input.scaling && { scaling: scalingSummary(run, input.samples, input.scaling, input.slo, description.simulatedDevice) }),
     perSecond: run.seconds.map((s) => ({
       second: s.second,
       target: s.target,

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'redis-link',
+  preset: '../../jest.preset.js',
+};
