@@ -3,3 +3,4 @@ export { freePort } from './lib/free-port';
 export { type RunningNodeService, WORKSPACE_ROOT, startNodeService } from './lib/node-service';
 export { type RunningRedisServer, redisServerMissingMessage, startRedisServer } from './lib/redis-server';
 export { waitFor } from './lib/wait-for';
+export { describeRun, writeBenchmarkSection } from './lib/benchmark-section';
