@@ -7,7 +7,7 @@
  */
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startNodeService, startRedisServer, waitFor, type RunningNodeService } from '@ai/local-stack';
+import { describeRun, startNodeService, startRedisServer, waitFor, writeBenchmarkSection, type RunningNodeService } from '@ai/local-stack';
 import IORedis from 'ioredis';
 
 const ENQUEUE_SECONDS = 5;
@@ -95,9 +95,13 @@ async function main(): Promise<void> {
   const counter = new IORedis(redis.url);
   const base = { REDIS_URL: redis.url, INFERENCE_URLS: `noop=${upstream.url}` };
   const running: RunningNodeService[] = [];
-  const report = (line: string) => console.log(line);
+  const section = [describeRun(), ''];
+  const report = (line: string) => {
+    console.log(line);
+    section.push(line);
+  };
   try {
-    console.log(`## dispatcher\n\nCommand: \`npx nx run dispatcher:bench\` (${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, node ${process.version})\n`);
+    console.log(`dispatcher:bench: ${section[0]}\n`);
 
     // 1. Enqueue throughput vs a no-op HTTP server answering the same clients.
     const api = await dispatcher({ ...base, ROLE: 'api', QUEUE_PREFIX: 'benchA' });
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
     }
     await sync.stop();
     running.pop();
-    console.log('\nMarkdown rows above go under `## dispatcher` in BENCHMARKS.md.');
+    writeBenchmarkSection('dispatcher', section);
   } finally {
     await Promise.all(running.map((service) => service.stop('SIGKILL')));
     await counter.quit();

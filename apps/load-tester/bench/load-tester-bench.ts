@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { HttpClient } from '@ai/http-client';
 import { runLoad, type LoadRunResult } from '@ai/workload';
+import { describeRun, writeBenchmarkSection } from '@ai/local-stack';
 
 const SECONDS = 3;
 const STEP = 1000;
@@ -85,8 +86,8 @@ async function searchRate(label: string, sender: HttpClient, url: URL, body: Buf
 }
 
 async function main() {
-  const { loadavg, cpus } = await import('node:os');
-  console.log(`Machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
+  const run = describeRun();
+  console.log(`load-tester:bench: ${run}`);
   const server = await startServer();
   const sender = new HttpClient({ maxSockets: 2048 });
   const small = bodyOf(64);
@@ -109,6 +110,16 @@ async function main() {
     console.log(`Highest sustained open-loop rate, small bodies : ${bestSmall} req/s (${((bestSmall / baseSmall) * 100).toFixed(0)} % of closed-loop baseline; goal >= 3000)`);
     console.log(`Highest sustained open-loop rate, 100 KB bodies: ${bestLarge} req/s (${((bestLarge / baseLarge) * 100).toFixed(0)} % of closed-loop baseline; goal >= 1000)`);
     console.log(`Send lateness at 1000 req/s: p50 ${late.p50.toFixed(3)} ms (goal < 0.1), p99 ${late.p99.toFixed(3)} ms (goal < 2)`);
+    writeBenchmarkSection('load-tester', [
+      run,
+      '',
+      '| figure | value | baseline (same run) | goal |',
+      '|---|---|---|---|',
+      `| highest held open-loop rate, small bodies | ${bestSmall} req/s | closed loop, 64 in flight: ${baseSmall.toFixed(0)} req/s | ≥ 3000: ${bestSmall >= 3000 ? '**met**' : 'not met'} |`,
+      `| highest held open-loop rate, 100 KB bodies | ${bestLarge} req/s | closed loop, 64 in flight: ${baseLarge.toFixed(0)} req/s | ≥ 1000: ${bestLarge >= 1000 ? '**met**' : 'not met'} |`,
+      `| send lateness at 1000 req/s, p50 | ${late.p50.toFixed(3)} ms | — | < 0.1 ms: ${late.p50 < 0.1 ? '**met**' : 'not met'} |`,
+      `| send lateness at 1000 req/s, p99 | ${late.p99.toFixed(3)} ms | — | < 2 ms: ${late.p99 < 2 ? '**met**' : 'not met'} |`,
+    ]);
   } finally {
     sender.close();
     server.stop();

@@ -4,3 +4,4 @@ export { type RunningNodeService, WORKSPACE_ROOT, startNodeService } from './lib
 export { type RunningRedisServer, redisServerMissingMessage, startRedisServer } from './lib/redis-server';
 export { type PoolCounts, ReplicaPool } from './lib/replica-pool';
 export { waitFor } from './lib/wait-for';
+export { describeRun, writeBenchmarkSection } from './lib/benchmark-section';

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describeRun, writeBenchmarkSection } from '@ai/local-stack';
 
 /** The prompt both loops start from (and the inference bench sends to /generate). */
 export const BENCH_PROMPT = 'Call me Ishmael. Some years ago, ';
@@ -124,19 +125,30 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '6' },
       threads: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
+      // Read by writeBenchmarkSection: print only, leave BENCHMARKS.md as it is.
+      'no-write': { type: 'boolean', default: false },
     },
   });
+  const run = describeRun();
   const r = await measureTokensPerSecond({ modelDir: flags['model-dir'], newTokens: Number(flags.tokens), rounds: Number(flags.rounds), threads: Number(flags.threads) });
   if (flags.json) {
     console.log(JSON.stringify(r));
     return;
   }
-  console.log(`model ${r.model}/${r.version}, batch 1, prompt ${r.promptTokens} tokens + ${r.newTokens} new, context window ${r.contextWindow}, ${r.rounds} rounds, ${r.threads} intra-op thread(s)`);
-  console.log('| loop | tokens/s | ms/token | ratio to raw session.run |');
-  console.log('|---|---|---|---|');
-  console.log(`| raw session.run | ${r.raw.tokensPerSecond.toFixed(0)} | ${r.raw.msPerToken.toFixed(2)} | 1.00 |`);
-  console.log(`| generator (tokenize, run, sample, decode) | ${r.generator.tokensPerSecond.toFixed(0)} | ${r.generator.msPerToken.toFixed(2)} | ${r.generator.ratioToRaw.toFixed(2)} |`);
-  console.log(`time to first token (mean): ${r.timeToFirstTokenMs.toFixed(2)} ms`);
+  const lines = [
+    run,
+    '',
+    `model ${r.model}/${r.version}, batch 1, prompt ${r.promptTokens} tokens + ${r.newTokens} new, context window ${r.contextWindow}, ${r.rounds} rounds, ${r.threads} intra-op thread(s)`,
+    '',
+    '| loop | tokens/s | ms/token | ratio to raw session.run |',
+    '|---|---|---|---|',
+    `| raw session.run | ${r.raw.tokensPerSecond.toFixed(0)} | ${r.raw.msPerToken.toFixed(2)} | 1.00 |`,
+    `| generator (tokenize, run, sample, decode) | ${r.generator.tokensPerSecond.toFixed(0)} | ${r.generator.msPerToken.toFixed(2)} | ${r.generator.ratioToRaw.toFixed(2)} |`,
+    '',
+    `Time to first token (mean): ${r.timeToFirstTokenMs.toFixed(2)} ms.`,
+  ];
+  console.log(lines.join('\n'));
+  writeBenchmarkSection('text-generation', lines);
 }
 
 if (require.main === module) {
