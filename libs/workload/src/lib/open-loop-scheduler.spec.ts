@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseWorkload } from './workload-parser';
 import { runOpenLoop } from './open-loop-scheduler';
@@ -22,9 +23,15 @@ describe('GENERATOR-LIMITED: flagged only when the generator measurably failed t
   it('the peak-hours workload (175 requests over 10 s) sent on an idle loop is not flagged; its lateness is information', async () => {
     const report = await runOpenLoop({ rates, send: () => undefined });
     expect(report.sent).toBe(175);
-    expect(report.generatorLimitedReasons).toEqual([]);
-    expect(report.generatorLimited).toBe(false);
     expect(report.lateness.count).toBe(175);
+    // On a machine busy with other work (CI runs builds and tests side by side) the loop really can fall behind,
+    // and then the flag is right: only a machine with a core to spare must see no flag.
+    if (loadavg()[0] <= cpus().length) {
+      expect(report.generatorLimitedReasons).toEqual([]);
+      expect(report.generatorLimited).toBe(false);
+    } else {
+      for (const reason of report.generatorLimitedReasons) expect(reason).toMatch(/went out after the next request was due|sent fewer requests than the workload asks/);
+    }
   });
 
   it('a 200 ms event-loop block at the peak (30 requests/s, a send every 33 ms) is flagged', async () => {
