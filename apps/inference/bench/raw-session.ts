@@ -4,6 +4,8 @@ export interface RawResult {
   batchSize: number;
   runs: number;
   meanMs: number;
+  /** Median time of one run. */
+  p50Ms: number;
   imagesPerSecond: number;
 }
 
@@ -16,15 +18,24 @@ export async function measureRaw(sessions: RunnableSession[], feeds: (rows: numb
   const input = feeds(batchSize);
   await Promise.all(sessions.map((session) => session.run(input)));
   const started = performance.now();
-  let runs = 0;
+  const times: number[] = [];
   await Promise.all(
     sessions.map(async (session) => {
-      while (runs < minRuns || performance.now() - started < seconds * 1000) {
+      while (times.length < minRuns || performance.now() - started < seconds * 1000) {
+        const t0 = performance.now();
         await session.run(input);
-        runs += 1;
+        times.push(performance.now() - t0);
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { batchSize, runs, meanMs: (elapsed * 1000 * sessions.length) / runs, imagesPerSecond: (runs * batchSize) / elapsed };
+  const runs = times.length;
+  times.sort((a, b) => a - b);
+  return {
+    batchSize,
+    runs,
+    meanMs: (elapsed * 1000 * sessions.length) / runs,
+    p50Ms: times[Math.floor(runs / 2)],
+    imagesPerSecond: (runs * batchSize) / elapsed,
+  };
 }

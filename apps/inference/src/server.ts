@@ -6,6 +6,7 @@ import { badInputHandler } from './bad-input-handler';
 import type { InferenceConfig } from './config';
 import { InferenceContext } from './inference-context';
 import { createInferenceMetrics } from './metrics';
+import { recordArrivals } from './request-arrival';
 import { classifyRoutes } from './routes/classify-routes';
 import { generateRoutes } from './routes/generate-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -65,6 +66,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     app.use(badInputHandler());
   });
   const server = await listen(app, { port: config.PORT, host: config.HOST });
+  recordArrivals(server.server);
   logger.info('listening, loading model', { url: server.url, ...labels, dir: version.dir });
 
   let model: LoadedModel;

@@ -9,6 +9,8 @@ export * from './lib/image-preprocessor';
 export * from './lib/feature-vector';
 export * from './lib/classification';
 export * from './lib/dynamic-batcher';
+export * from './lib/buffer-pool';
+export * from './lib/request-stages';
 export * from './lib/kserve-tensors';
 export * from './lib/gpu-probe';
 export * from './lib/cpu-burner';

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
-import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
+import { BufferPool } from './buffer-pool';
+import { DynamicBatcher, type BatchedResult, type BatchFeeds, type TensorMap } from './dynamic-batcher';
 import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
@@ -43,7 +44,7 @@ export interface LoadedModel {
   loadSeconds: number;
   batcher: DynamicBatcher;
   /** Runs `feeds` through the batcher. */
-  run(feeds: TensorMap): Promise<BatchedResult>;
+  run(feeds: BatchFeeds): Promise<BatchedResult>;
   /** A zero-filled input of `rows` rows for every model input (dynamic non-batch dimensions become 1). */
   zeroFeeds(rows: number): TensorMap;
   /** Waits for queued and running batches, then releases the session. */
@@ -76,8 +77,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const instances = Math.max(1, options.instances ?? 1);
   // onnxruntime alone would give every instance every core.
   const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(availableParallelism() / instances)) : undefined);
+  // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
+  const buffers = new BufferPool(instances + 1);
   const open = (provider?: ProviderPreference) =>
     createInferenceSession({
+      buffers,
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
       intraOpThreads,
@@ -100,7 +104,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   }
   const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
   const batcher = new DynamicBatcher({
-    run: (feeds) => session.run(feeds),
+    run: (feeds, { owned }) => (owned ? session.runMovingInputs(feeds) : session.run(feeds)),
+    allocate: (bytes) => buffers.take(bytes),
     maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs ?? 2,
     // One batch per instance: a batch forms while the instances are busy.

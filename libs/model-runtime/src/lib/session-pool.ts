@@ -28,10 +28,23 @@ export class SessionPool implements RunnableSession {
     return this.instances[0].outputNames;
   }
 
-  async run(feeds: TensorMap): Promise<TensorMap> {
+  /** Runs on an idle instance, or on the first to become free. */
+  run(feeds: TensorMap): Promise<TensorMap> {
+    return this.runOn((session) => session.run(feeds));
+  }
+
+  /**
+   * Like `run`, but instances on worker threads get the input buffers moved to them rather than copied (see
+   * {@link WorkerSession.runMovingInputs}): the caller must not use the inputs afterwards.
+   */
+  runMovingInputs(feeds: TensorMap): Promise<TensorMap> {
+    return this.runOn((session) => (session instanceof WorkerSession ? session.runMovingInputs(feeds) : session.run(feeds)));
+  }
+
+  private async runOn(run: (session: RunnableSession) => Promise<TensorMap>): Promise<TensorMap> {
     const session = this.idle.pop() ?? (await new Promise<RunnableSession>((resolve) => this.waiting.push(resolve)));
     try {
-      return await session.run(feeds);
+      return await run(session);
     } finally {
       const next = this.waiting.shift();
       if (next) next(session);
