@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool before anything uses it.
+import './thread-pool-size';
 import { exitOnSignals } from '@ai/http-server';
 import { createLogger } from '@ai/observability';
 import { parseInferenceConfig } from './config';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { StageTimes } from '@ai/model-runtime';
+import { REQUEST_STAGES, type StageTimes } from '@ai/model-runtime';
 import { LATENCY_BUCKETS_SECONDS } from '@ai/observability';
 
 /** The model every metric of this process is about. */
@@ -36,6 +36,8 @@ export function createInferenceMetrics(registry: Registry, labels: ModelLabels) 
   const timePerToken = new Histogram({ name: 'generation_time_per_token_seconds', help: 'Time per generated token after the first, seconds.', labelNames: modelLabels, buckets: TOKEN_BUCKETS_SECONDS, registers });
   const timeToFirstToken = new Histogram({ name: 'generation_time_to_first_token_seconds', help: 'Time to the first generated token, seconds.', labelNames: modelLabels, buckets: LATENCY_BUCKETS_SECONDS, registers });
   const l = labels;
+  // Every stage's series exists from the start (at zero), so dashboards and rate() see them before traffic.
+  for (const name of REQUEST_STAGES) stage.zero({ ...l, stage: name });
   const stageChildren = new Map<string, ReturnType<typeof stage.labels>>();
   const stageChild = (name: string) => {
     let child = stageChildren.get(name);

@@ -78,8 +78,9 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
       intraOpThreads: config.ORT_INTRA_OP_THREADS,
       allowSpinning: config.ORT_ALLOW_SPINNING,
       // A text-generation run is one token, well under a millisecond: a thread hop per token would cost more than it
-      // frees, and the event loop gets a turn between tokens anyway. Image and tabular runs take the worker thread.
-      thread: version.config.task === 'text-generation' ? 'main' : 'worker',
+      // frees, and the event loop gets a turn between tokens anyway. Image and tabular runs take a worker thread,
+      // unless they are as short (digits-cnn): the loader times them and decides.
+      thread: version.config.task === 'text-generation' ? 'main' : config.MODEL_THREAD,
       maxBatchSize: config.MAX_BATCH_SIZE,
       maxBatchDelayMs: config.MAX_BATCH_DELAY_MS,
       onFallback: (reason) => logger.warn('execution provider fallback', { reason }),

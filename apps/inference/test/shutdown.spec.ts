@@ -49,7 +49,8 @@ describe('draining', () => {
 
 describe('a dead model session', () => {
   it('fails liveness and readiness, so the orchestrator restarts the process, and requests get an error, not a hang', async () => {
-    const service = await startInference({ MODEL_NAME: 'digits-cnn' });
+    // digits-cnn runs so fast that it would run on the main thread (MODEL_THREAD=auto): this is about a worker.
+    const service = await startInference({ MODEL_NAME: 'digits-cnn', MODEL_THREAD: 'worker' });
     try {
       const [instance] = service.model.session.instances;
       expect(instance).toBeInstanceOf(WorkerSession);

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { ImagePreprocessing } from '@ai/contracts';
 import { BadInputError } from './bad-input-error';
 import { firstLine } from './error-message';
+import { createExactSizePngDecoder } from './exact-size-png';
 
 /** Decoded formats; anything else (SVG, TIFF, GIF, ...) is refused before decoding. */
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
@@ -54,7 +55,18 @@ export function createImagePreprocessor(pre: ImagePreprocessing, options: ImageP
  * bytes, other formats and decompression bombs become {@link BadInputError}s.
  */
 export function createImageDecoder(pre: ImagePreprocessing, options: ImagePreprocessorOptions): ImageDecoder {
+  const libvips = createLibvipsImageDecoder(pre, options);
+  // PNGs already at the model's size skip libvips when it would only copy or convert their pixels one by one.
+  const exactSizePng = createExactSizePngDecoder(pre, options.maxInputPixels, libvips);
+  return async (image) => (await exactSizePng(image)) ?? libvips(image);
+}
+
+/** {@link createImageDecoder} with every image through libvips (one sharp pipeline each). */
+export function createLibvipsImageDecoder(pre: ImagePreprocessing, options: ImagePreprocessorOptions): ImageDecoder {
   const { width, height, channels } = pre;
+  // libvips keeps the last 100 operations and their images (up to 50 MB) for reuse. Every request brings new
+  // bytes, so nothing is ever reused, while keeping, hashing and evicting them costs CPU on every decode.
+  sharp.cache(false);
   return async (image) => {
     // One sharp pipeline, one trip to libuv's thread pool: the format is read from the magic bytes, libvips checks
     // the pixel limit against the header before it allocates anything, and it orients, flattens and resizes only

@@ -7,6 +7,7 @@ import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
 import { SessionPool } from './session-pool';
+import { WorkerSession } from './worker-session';
 
 export interface LoadModelOptions extends ModelLocation {
   /** Default `auto` (CUDA when it loads, CPU otherwise). */
@@ -15,8 +16,13 @@ export interface LoadModelOptions extends ModelLocation {
   intraOpThreads?: number;
   /** Whether idle intra-op threads busy-wait (onnxruntime's default); default false, see {@link SessionOptions}. */
   allowSpinning?: boolean;
-  /** Where session.run executes; default `worker`, see {@link SessionOptions}. */
-  thread?: SessionOptions['thread'];
+  /**
+   * Where session.run executes: `worker` (default) or `main`, see {@link SessionOptions}; or `auto`: on a worker
+   * thread, unless the model (one instance, on the CPU) runs so fast that the hand-over to a worker and back would
+   * cost more than the run (see {@link MAIN_THREAD_RUN_MS}). It then runs on the main thread, with one intra-op
+   * thread unless `intraOpThreads` says otherwise.
+   */
+  thread?: SessionOptions['thread'] | 'auto';
   /**
    * Instances of the model that run batches side by side (Triton's instance group); default 1. Each opens its own
    * session with `intraOpThreads` threads; unset or 0 with several instances gives each an equal share of the cores.
@@ -67,6 +73,28 @@ function zeroTensor(spec: TensorSpec, rows: number): ort.Tensor {
 }
 
 /**
+ * With `thread: 'auto'`, a model whose batch-1 run takes less than this (and whose largest batch takes less than
+ * four times this) runs on the main thread. A worker's round trip (a message each way, each waking a thread)
+ * costs about 0.1 ms on an idle machine and far more on a busy one; blocking the event loop for a run this short
+ * costs less.
+ */
+export const MAIN_THREAD_RUN_MS = 0.5;
+
+/** Times batch-1 and largest-batch runs as the worker measures them: the median of a few runs each. */
+async function workerRunMs(session: WorkerSession, feeds: (rows: number) => TensorMap, maxBatchSize: number): Promise<{ batch1: number; largest: number }> {
+  const time = async (rows: number, runs: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      await session.run(feeds(rows));
+      times.push(session.lastRunMs);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  };
+  const batch1 = await time(1, 5);
+  return { batch1, largest: maxBatchSize > 1 && batch1 < MAIN_THREAD_RUN_MS ? await time(maxBatchSize, 3) : batch1 };
+}
+
+/**
  * Resolves a model version in the repository, opens it on the best provider, checks that the model's inputs match
  * its config, and warms it up (a first run at batch 1 and at the largest batch) so the first request is not slow.
  */
@@ -79,20 +107,20 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(availableParallelism() / instances)) : undefined);
   // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
   const buffers = new BufferPool(instances + 1);
-  const open = (provider?: ProviderPreference) =>
+  const open = (provider?: ProviderPreference, thread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker', threads = intraOpThreads) =>
     createInferenceSession({
       buffers,
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
-      intraOpThreads,
+      intraOpThreads: threads,
       allowSpinning: options.allowSpinning,
-      thread: options.thread,
+      thread,
       onFallback: options.onFallback,
     });
   const opened = await open();
   // The other instances go straight to the provider the first one got, so a fallback is tried and logged once.
   const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
-  const session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
+  let session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
     config.outputs.map((s) => s.name).find((name) => !session.outputNames.includes(name)) !== undefined;
@@ -103,6 +131,17 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
   }
   const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
+  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
+  if (options.thread === 'auto' && instances === 1 && opened.provider === 'cpu' && opened.session instanceof WorkerSession) {
+    await opened.session.run(zeroFeeds(1));
+    const runMs = await workerRunMs(opened.session, zeroFeeds, maxBatchSize);
+    if (runMs.batch1 < MAIN_THREAD_RUN_MS && runMs.largest < 4 * MAIN_THREAD_RUN_MS) {
+      // Small ops gain nothing from a second intra-op thread but the wake-up it costs.
+      const main = await open(opened.provider, 'main', options.intraOpThreads || 1);
+      await session.release();
+      session = new SessionPool([main.session]);
+    }
+  }
   const batcher = new DynamicBatcher({
     run: (feeds, { owned }) => (owned ? session.runMovingInputs(feeds) : session.run(feeds)),
     allocate: (bytes) => buffers.take(bytes),
@@ -112,7 +151,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     maxConcurrentBatches: session.size,
     onBatch: options.onBatch,
   });
-  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
   // Every instance is warmed up: running the pool once per instance at the same time reaches each of them.
   const warmUp = (rows: number) => Promise.all(Array.from({ length: session.size }, () => session.run(zeroFeeds(rows))));
   await warmUp(1);

@@ -21,7 +21,7 @@ type WireTensors = Record<string, WireTensor>;
 type WorkerReply =
   | { kind: 'ready'; inputNames: string[]; outputNames: string[] }
   | { kind: 'open-failed'; message: string }
-  | { kind: 'result'; id: number; outputs: WireTensors; inputs?: ArrayBuffer[] }
+  | { kind: 'result'; id: number; outputs: WireTensors; runMs: number; inputs?: ArrayBuffer[] }
   | { kind: 'run-failed'; id: number; message: string };
 
 /**
@@ -53,11 +53,14 @@ ort.InferenceSession.create(workerData.modelFile, workerData.options).then(
       try {
         const feeds = {};
         for (const [name, t] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-        const { wire, transfer } = toWire(await session.run(feeds));
+        const started = performance.now();
+        const outputs = await session.run(feeds);
+        const runMs = performance.now() - started;
+        const { wire, transfer } = toWire(outputs);
         // Inputs that were moved here go back with the outputs, for the main thread to reuse.
         const inputs = message.moved ? [...new Set(Object.values(message.feeds).map((t) => t.data.buffer))].filter((b) => b instanceof ArrayBuffer) : undefined;
         if (inputs) transfer.push(...inputs);
-        parentPort.postMessage({ kind: 'result', id: message.id, outputs: wire, inputs }, transfer);
+        parentPort.postMessage({ kind: 'result', id: message.id, outputs: wire, runMs, inputs }, transfer);
       } catch (error) {
         parentPort.postMessage({ kind: 'run-failed', id: message.id, message: String(error && error.message || error) });
       }
@@ -101,6 +104,8 @@ export class WorkerSession implements RunnableSession {
   private exitError: Error | undefined;
   private released = false;
   private readonly exitListeners: ((error: Error) => void)[] = [];
+  /** session.run time of the latest run, as the worker measured it (without the hand-over there and back). */
+  lastRunMs = NaN;
 
   private constructor(
     private readonly worker: Worker,
@@ -114,6 +119,7 @@ export class WorkerSession implements RunnableSession {
       this.pending.delete(reply.id);
       if (reply.kind === 'result') {
         if (reply.inputs && this.buffers) for (const buffer of reply.inputs) this.buffers.give(buffer);
+        this.lastRunMs = reply.runMs;
         waiter?.resolve(fromWire(reply.outputs));
       } else {
         waiter?.reject(new Error(reply.message));
