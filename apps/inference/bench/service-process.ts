@@ -52,7 +52,8 @@ export class ServiceUnderTest {
 
   /** Starts `entry` (the built service by default) with `env` and waits until it is ready. */
   static async start(env: Record<string, string>, entry = BUILT_SERVICE): Promise<ServiceUnderTest> {
-    const service = await startNodeService({ name: 'inference', entry, env: { LOG_LEVEL: 'warn', ...env }, readyPath: '/readyz', readyTimeoutMs: 180_000 });
+    // The service's own defaults, LOG_LEVEL (info: an access log line per request) included.
+    const service = await startNodeService({ name: 'inference', entry, env: { LOG_LEVEL: 'info', ...env }, readyPath: '/readyz', readyTimeoutMs: 180_000 });
     return new ServiceUnderTest(service);
   }
 

@@ -1,6 +1,6 @@
 import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
-import { loadModel, resolveModelVersion, type LoadedModel } from '@ai/model-runtime';
+import { loadModel, resolveModelVersion, WorkerSession, type LoadedModel } from '@ai/model-runtime';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { badInputHandler } from './bad-input-handler';
 import type { InferenceConfig } from './config';
@@ -100,7 +100,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
   metrics.loadSeconds.set(model.loadSeconds);
   metrics.provider(model.provider);
   ctx.setLoaded(model);
-  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size });
+  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size, sessions: model.session.sessions.length, onMainThread: !(model.session.instances[0] instanceof WorkerSession) });
 
   let stopping: Promise<void> | undefined;
   return {

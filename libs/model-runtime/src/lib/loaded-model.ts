@@ -7,7 +7,7 @@ import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
 import { SessionPool } from './session-pool';
-import { WorkerSession } from './worker-session';
+import { WorkerSession, type RunnableSession } from './worker-session';
 
 export interface LoadModelOptions extends ModelLocation {
   /** Default `auto` (CUDA when it loads, CPU otherwise). */
@@ -26,8 +26,11 @@ export interface LoadModelOptions extends ModelLocation {
   /**
    * Instances of the model that run batches side by side (Triton's instance group); default 1. Each opens its own
    * session with `intraOpThreads` threads; unset or 0 with several instances gives each an equal share of the cores.
+   * `auto`, on a CPU of two cores or more: one instance per core (at most {@link AUTO_MAX_INSTANCES}) of one core's
+   * threads each, for runs side by side, and one more of every core for a run that has the machine to itself (see
+   * {@link SessionPool}'s `solo`): a copy of the weights per instance. One instance on a GPU or a single core.
    */
-  instances?: number;
+  instances?: number | 'auto';
   /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
   maxBatchSize?: number;
   /** Dynamic batching: longest wait for a batch to fill. Default 2 ms. */
@@ -80,6 +83,20 @@ function zeroTensor(spec: TensorSpec, rows: number): ort.Tensor {
  */
 export const MAIN_THREAD_RUN_MS = 0.5;
 
+/** Most side-by-side instances `instances: 'auto'` opens (beside the solo one): each is a copy of the weights. */
+export const AUTO_MAX_INSTANCES = 4;
+
+/**
+ * Whether `thread: 'auto'` should move the model to the main thread: on the CPU, on a worker (so its runs can be
+ * timed without the hand-over), and fast enough (see {@link MAIN_THREAD_RUN_MS}).
+ */
+async function runsFasterOnMainThread(opened: { session: RunnableSession; provider: ExecutionProvider }, asked: boolean, feeds: (rows: number) => TensorMap, maxBatchSize: number): Promise<boolean> {
+  if (!asked || opened.provider !== 'cpu' || !(opened.session instanceof WorkerSession)) return false;
+  await opened.session.run(feeds(1));
+  const runMs = await workerRunMs(opened.session, feeds, maxBatchSize);
+  return runMs.batch1 < MAIN_THREAD_RUN_MS && runMs.largest < 4 * MAIN_THREAD_RUN_MS;
+}
+
 /** Times batch-1 and largest-batch runs as the worker measures them: the median of a few runs each. */
 async function workerRunMs(session: WorkerSession, feeds: (rows: number) => TensorMap, maxBatchSize: number): Promise<{ batch1: number; largest: number }> {
   const time = async (rows: number, runs: number) => {
@@ -102,11 +119,13 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const started = performance.now();
   const version = resolveModelVersion(options);
   const { config } = version;
-  const instances = Math.max(1, options.instances ?? 1);
+  const cores = availableParallelism();
+  const auto = options.instances === 'auto';
+  const instances = auto ? Math.min(cores, AUTO_MAX_INSTANCES) : Math.max(1, Number(options.instances ?? 1));
   // onnxruntime alone would give every instance every core.
-  const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(availableParallelism() / instances)) : undefined);
+  const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(cores / instances)) : undefined);
   // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
-  const buffers = new BufferPool(instances + 1);
+  const buffers = new BufferPool(instances + 2);
   const open = (provider?: ProviderPreference, thread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker', threads = intraOpThreads) =>
     createInferenceSession({
       buffers,
@@ -117,10 +136,28 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       thread,
       onFallback: options.onFallback,
     });
-  const opened = await open();
-  // The other instances go straight to the provider the first one got, so a fallback is tried and logged once.
-  const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
-  let session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
+  // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU).
+  const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || undefined) : open());
+  const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
+  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
+  let session = new SessionPool([opened.session]);
+  const onMainThread = await runsFasterOnMainThread(opened, options.thread === 'auto' && (auto || instances === 1), zeroFeeds, maxBatchSize);
+  if (onMainThread) {
+    // Small ops gain nothing from a second intra-op thread but the wake-up it costs.
+    const main = await open(opened.provider, 'main', options.intraOpThreads || 1);
+    await session.release();
+    session = new SessionPool([main.session]);
+  } else if (auto && opened.provider === 'cpu' && cores >= 2) {
+    // The others go straight to the provider the first one got, so a fallback is tried and logged once.
+    const narrow = await Promise.all(Array.from({ length: instances }, () => open(opened.provider)));
+    session = new SessionPool(
+      narrow.map((o) => o.session),
+      { solo: opened.session },
+    );
+  } else if (!auto && instances > 1) {
+    const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
+    session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
+  }
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
     config.outputs.map((s) => s.name).find((name) => !session.outputNames.includes(name)) !== undefined;
@@ -129,18 +166,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     const actual = `inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}`;
     await session.release();
     throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
-  }
-  const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
-  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
-  if (options.thread === 'auto' && instances === 1 && opened.provider === 'cpu' && opened.session instanceof WorkerSession) {
-    await opened.session.run(zeroFeeds(1));
-    const runMs = await workerRunMs(opened.session, zeroFeeds, maxBatchSize);
-    if (runMs.batch1 < MAIN_THREAD_RUN_MS && runMs.largest < 4 * MAIN_THREAD_RUN_MS) {
-      // Small ops gain nothing from a second intra-op thread but the wake-up it costs.
-      const main = await open(opened.provider, 'main', options.intraOpThreads || 1);
-      await session.release();
-      session = new SessionPool([main.session]);
-    }
   }
   const batcher = new DynamicBatcher({
     run: (feeds, { owned }) => (owned ? session.runMovingInputs(feeds) : session.run(feeds)),
@@ -151,8 +176,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     maxConcurrentBatches: session.size,
     onBatch: options.onBatch,
   });
-  // Every instance is warmed up: running the pool once per instance at the same time reaches each of them.
-  const warmUp = (rows: number) => Promise.all(Array.from({ length: session.size }, () => session.run(zeroFeeds(rows))));
+  // Every instance is warmed up, each run directly on it.
+  const warmUp = (rows: number) => Promise.all(session.sessions.map((instance) => instance.run(zeroFeeds(rows))));
   await warmUp(1);
   if (maxBatchSize > 1) await warmUp(maxBatchSize);
 
