@@ -27,7 +27,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
-import { createInferenceSession, REQUEST_STAGES, resolveModelVersion, type RequestStage, type TensorMap } from '@ai/model-runtime';
+import { createInferenceSession, REQUEST_STAGES, resolveModelVersion, type RequestStage, type RunnableSession, type TensorMap } from '@ai/model-runtime';
 import { createLogger } from '@ai/observability';
 import * as ort from 'onnxruntime-node';
 import { IMAGENET_BENCH_MODELS, writeImageNetBenchModel, type ImageNetBenchModel } from '../test/imagenet-model';
@@ -88,7 +88,7 @@ interface RawFigures {
 async function rawFigures(modelDir: string, batchSizes: number[]): Promise<RawFigures> {
   const version = resolveModelVersion({ path: modelDir });
   const feeds = zeroFeeds(version.config.inputs[0].shape);
-  const sessions = [];
+  const sessions: RunnableSession[] = [];
   for (const allowSpinning of [true, false]) {
     sessions.push((await createInferenceSession({ modelFile: version.modelFile, providers: 'auto', allowSpinning, thread: 'main' })).session);
   }
