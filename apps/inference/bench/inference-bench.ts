@@ -5,8 +5,8 @@
  *                                   npx tsx --tsconfig tsconfig.base.json apps/inference/bench/inference-bench.ts)
  *
  * Options: --seconds N (per load point, default 5), --models a,b (default every ImageNet-shaped model),
- * --service path/to/main.js (another build), --save-json file, --before file (a saved run to print beside this
- * one), --no-lm, --no-write (print only).
+ * --modes defaults,one-instance,binary, --service path/to/main.js (another build), --label name, --save-json file,
+ * --before file (a saved run to print beside this one), --no-digits, --no-lm, --no-write (print only).
  *
  * The service runs as production runs it, `node dist/apps/inference/main.js`, in a process of its own; the load
  * comes from another process (keep-alive connections, closed loop, pre-built requests); this process only
@@ -16,7 +16,7 @@
  *    latency to beat) and batches of 2 to 16 (the best is the throughput to beat). Measured before and after the
  *    service runs; their mean is used.
  * 2. POST /infer with `{"image": base64 JPEG}` (224×224) at 1, 8 and 32 connections, with the default settings and
- *    with two one-thread instances; for MobileNetV2 also the KServe v2 binary tensor path. Each point also gives
+ *    with MODEL_INSTANCES=1; for MobileNetV2 also the KServe v2 binary tensor path. Each point also gives
  *    the service's CPU time per request and, from `inference_stage_seconds`, where a request's time went.
  * 3. digits-cnn: the serving overhead of a small PNG, HTTP latency at one connection minus raw session.run.
  * 4. tiny-lm: tokens/s of /generate against the raw loop (libs/text-generation's bench).
@@ -48,6 +48,8 @@ const HTTP_SECONDS = Number(option('seconds') ?? 5);
 const RAW_SECONDS = Math.max(1, HTTP_SECONDS * 0.6);
 const MODELS = (option('models') ?? 'mobilenetv2-bench,resnet50-bench,alexnet-bench').split(',') as ImageNetBenchModel[];
 const SERVICE = option('service') ?? BUILT_SERVICE;
+/** Service configurations: `defaults`, `one-instance` (MODEL_INSTANCES=1), `binary` (v2 binary tensors, MobileNetV2). */
+const MODES = (option('modes') ?? 'defaults,one-instance,binary').split(',');
 const CONNECTIONS = [1, 8, 32];
 const BATCH_SIZES = [2, 4, 8, 16];
 /** Throughput goal at 8 and 32 connections, against raw best-batch throughput. */
@@ -112,6 +114,7 @@ function meanRaw(a: RawFigures, b: RawFigures): RawFigures {
     meanMs: (x.meanMs + y.meanMs) / 2,
     p50Ms: (x.p50Ms + y.p50Ms) / 2,
     imagesPerSecond: (x.imagesPerSecond + y.imagesPerSecond) / 2,
+    cpuMsPerImage: (x.cpuMsPerImage + y.cpuMsPerImage) / 2,
   });
   const all = a.all.map((r, i) => mean(r, b.all[i]));
   return { batch1: all[0], best: all.reduce((p, q) => (q.imagesPerSecond > p.imagesPerSecond ? q : p)), all };
@@ -175,11 +178,10 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
   const title = IMAGENET_BENCH_MODELS[name].title;
   const rawBefore = await rawFigures(dir, BATCH_SIZES);
   const json: LoadBody[] = jpegs.map((jpeg) => ({ body: Buffer.from(JSON.stringify({ image: jpeg.toString('base64'), topK: 5 })), contentType: 'application/json' }));
-  const modes: Mode[] = [
-    { label: 'defaults', env: {}, path: '/infer', bodies: json },
-    { label: '2 instances × 1 thread', env: { MODEL_INSTANCES: '2', ORT_INTRA_OP_THREADS: '1' }, path: '/infer', bodies: json },
-  ];
-  if (name === 'mobilenetv2-bench') {
+  const modes: Mode[] = [];
+  if (MODES.includes('defaults')) modes.push({ label: 'defaults', env: {}, path: '/infer', bodies: json });
+  if (MODES.includes('one-instance')) modes.push({ label: 'MODEL_INSTANCES=1 (one session of every core)', env: { MODEL_INSTANCES: '1' }, path: '/infer', bodies: json });
+  if (name === 'mobilenetv2-bench' && MODES.includes('binary')) {
     // What a client that already holds tensors sends: the same images, preprocessed as the model's config says.
     const tensors = await Promise.all(jpegs.map((jpeg) => imagenetTensor(jpeg)));
     const binary = tensors.map((t) => encodeBinaryInferRequest([{ name: INPUT, datatype: 'FP32', shape: [1, 3, 224, 224], data: t }], { binaryOutputs: true }));
@@ -199,18 +201,18 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
   out();
   out(`### ${title}-shaped benchmark model (224×224 RGB, random weights)`);
   out();
-  out('| raw session.run (every core, spinning or not: the faster) | ms per run (p50) | images/s | before / after the service runs, images/s |');
-  out('|---|---:|---:|---:|');
+  out('| raw session.run (every core, spinning or not: the faster) | ms per run (p50) | images/s | before / after the service runs, images/s | CPU ms per image |');
+  out('|---|---:|---:|---:|---:|');
   raw.all.forEach((r, i) =>
-    out(`| batch ${r.batchSize}${r === raw.best ? ' (best)' : ''} | ${fmt(r.p50Ms, 2)} | ${fmt(r.imagesPerSecond)} | ${fmt(rawBefore.all[i].imagesPerSecond)} / ${fmt(rawAfter.all[i].imagesPerSecond)} |`),
+    out(`| batch ${r.batchSize}${r === raw.best ? ' (best)' : ''} | ${fmt(r.p50Ms, 2)} | ${fmt(r.imagesPerSecond)} | ${fmt(rawBefore.all[i].imagesPerSecond)} / ${fmt(rawAfter.all[i].imagesPerSecond)} | ${fmt(r.cpuMsPerImage, 2)} |`),
   );
   out();
-  out(`| service (\`node ${SERVICE}\`) | connections | requests/s | × raw best batch | p50 ms | p50 − raw batch-1 p50, ms | p99 ms | service CPU ms per request | rows per run |`);
-  out('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out(`| service (\`node ${SERVICE}\`) | connections | requests/s | × raw best batch | p50 ms | p50 − raw batch-1 p50, ms | p99 ms | service CPU ms per request | raw best batch's CPU per image ÷ it | rows per run |`);
+  out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { mode, points } of results) {
     points.forEach((p) =>
       out(
-        `| ${mode.label} | ${p.connections} | ${fmt(p.perSecond)} | ${fmt(p.perSecond / raw.best.imagesPerSecond, 2)} | ${fmt(p.p50Ms, 2)} | ${p.connections === 1 ? fmt(p.p50Ms - raw.batch1.p50Ms, 2) : ''} | ${fmt(p.p99Ms)} | ${fmt(p.serverCpuMsPerRequest, 2)} | ${fmt(p.meanBatchSize)} |`,
+        `| ${mode.label} | ${p.connections} | ${fmt(p.perSecond)} | ${fmt(p.perSecond / raw.best.imagesPerSecond, 2)} | ${fmt(p.p50Ms, 2)} | ${p.connections === 1 ? fmt(p.p50Ms - raw.batch1.p50Ms, 2) : ''} | ${fmt(p.p99Ms)} | ${fmt(p.serverCpuMsPerRequest, 2)} | ${p.connections === 1 ? '' : fmt(raw.best.cpuMsPerImage / p.serverCpuMsPerRequest, 2)} | ${fmt(p.meanBatchSize)} |`,
       ),
     );
   }
@@ -281,7 +283,7 @@ async function main(): Promise<void> {
 
   const digitsDir = join(WORKSPACE_ROOT, 'models/digits-cnn');
   const imagesDir = join(WORKSPACE_ROOT, 'workloads/images');
-  if (existsSync(digitsDir) && existsSync(imagesDir)) {
+  if (existsSync(digitsDir) && existsSync(imagesDir) && !flag('no-digits')) {
     const digits = resolveModelVersion({ repository: join(WORKSPACE_ROOT, 'models'), name: 'digits-cnn' });
     // The sample PNGs as the bench has always taken them: 28×28 and 112×112 digits, half of them resized.
     const samples = readdirSync(imagesDir).filter((f) => /^digit-.*\.png$/.test(f)).sort().slice(0, 8);

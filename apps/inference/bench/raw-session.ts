@@ -7,6 +7,8 @@ export interface RawResult {
   /** Median time of one run. */
   p50Ms: number;
   imagesPerSecond: number;
+  /** CPU time of this process (every thread) per image, ms: the run's own threads, spinning included. */
+  cpuMsPerImage: number;
 }
 
 /**
@@ -18,6 +20,7 @@ export async function measureRaw(sessions: RunnableSession[], feeds: (rows: numb
   const input = feeds(batchSize);
   await Promise.all(sessions.map((session) => session.run(input)));
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const times: number[] = [];
   await Promise.all(
     sessions.map(async (session) => {
@@ -29,6 +32,7 @@ export async function measureRaw(sessions: RunnableSession[], feeds: (rows: numb
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const runs = times.length;
   times.sort((a, b) => a - b);
   return {
@@ -37,5 +41,6 @@ export async function measureRaw(sessions: RunnableSession[], feeds: (rows: numb
     meanMs: (elapsed * 1000 * sessions.length) / runs,
     p50Ms: times[Math.floor(runs / 2)],
     imagesPerSecond: (runs * batchSize) / elapsed,
+    cpuMsPerImage: (cpu.user + cpu.system) / 1000 / (runs * batchSize),
   };
 }
