@@ -11,6 +11,7 @@ export * from './lib/classification';
 export * from './lib/dynamic-batcher';
 export * from './lib/buffer-pool';
 export * from './lib/request-stages';
+export * from './lib/usable-cores';
 export * from './lib/kserve-tensors';
 export * from './lib/gpu-probe';
 export * from './lib/cpu-burner';

@@ -7,6 +7,7 @@ import { ModelRepositoryError } from './model-repository-error';
 import { resolveModelVersion, type ModelLocation, type ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
 import { SessionPool } from './session-pool';
+import { usableCores } from './usable-cores';
 import { WorkerSession, type RunnableSession } from './worker-session';
 
 export interface LoadModelOptions extends ModelLocation {
@@ -119,8 +120,9 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const started = performance.now();
   const version = resolveModelVersion(options);
   const { config } = version;
-  const cores = availableParallelism();
+  // Explicit instance counts keep dividing the cores as they always did; `auto` also heeds a container's CPU limit.
   const auto = options.instances === 'auto';
+  const cores = auto ? usableCores() : availableParallelism();
   const instances = auto ? Math.min(cores, AUTO_MAX_INSTANCES) : Math.max(1, Number(options.instances ?? 1));
   // onnxruntime alone would give every instance every core.
   const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(cores / instances)) : undefined);
@@ -137,7 +139,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       onFallback: options.onFallback,
     });
   // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU).
-  const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || undefined) : open());
+  const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || cores) : open());
   const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
   const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
   let session = new SessionPool([opened.session]);
