@@ -192,6 +192,28 @@ describe('dynamic batcher: when a batch starts', () => {
     expect(batches).toEqual([1, 4]);
   });
 
+  it('tells the run whether its batch is alone: nothing queued, announced or running beside it', async () => {
+    const alone: boolean[] = [];
+    const batcher = new DynamicBatcher({
+      run: async (feeds, info) => {
+        alone.push(info.alone);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { out: feeds.x };
+      },
+      maxBatchSize: 2,
+      maxBatchDelayMs: 5,
+      maxConcurrentBatches: 2,
+    });
+    await batcher.submit(row(1));
+    const coming = batcher.expect();
+    await batcher.submit(row(2));
+    coming.cancel();
+    // Rows 1 and 2 fill a batch, which starts before 3 and 4 exist: alone as far as anyone can know. The batch of 3
+    // and 4 starts beside it.
+    await Promise.all([1, 2, 3, 4].map((v) => batcher.submit(row(v))));
+    expect(alone).toEqual([true, false, true, false]);
+  });
+
   it('writes deferred inputs straight into the batch tensor, and says the batch buffers are its own', async () => {
     const owned: boolean[] = [];
     const allocated: number[] = [];

@@ -42,10 +42,12 @@ export interface BatchRunInfo {
    * another thread instead of copying them (see `WorkerSession.runMovingInputs`).
    */
   owned: boolean;
+  /** Nothing else is queued, announced or running: this batch has the instances to itself. */
+  alone: boolean;
 }
 
 export interface DynamicBatcherOptions {
-  /** Runs one batch: usually `(feeds, { owned }) => (owned ? session.runMovingInputs(feeds) : session.run(feeds))`. */
+  /** Runs one batch: usually `(feeds, info) => pool.runBatch(feeds, info)` (see {@link BatchRunInfo}). */
   run: (feeds: TensorMap, info: BatchRunInfo) => Promise<TensorMap>;
   /** Most rows in one run; 1 turns batching off (requests still run one batch-of-one at a time, in order). */
   maxBatchSize: number;
@@ -267,7 +269,8 @@ export class DynamicBatcher {
       const asIs = batch.length === 1 && Object.values(batch[0].feeds).every(isTensor);
       const feeds = asIs ? (batch[0].feeds as TensorMap) : this.concatFeeds(batch.map((p) => p.feeds), totalRows);
       const built = performance.now();
-      const outputs = await this.options.run(feeds, { owned: !asIs });
+      const alone = this.queue.length === 0 && this.expected === 0 && this.running === 1;
+      const outputs = await this.options.run(feeds, { owned: !asIs, alone });
       const inferenceMs = performance.now() - built;
       this.options.onBatch?.(totalRows, inferenceMs);
       let offset = 0;

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type PngOptions } from 'sharp';
 import { ImagePreprocessing } from '@ai/contracts';
 import { createExactSizePngDecoder } from './exact-size-png';
 import { createImageDecoder, createLibvipsImageDecoder } from './image-preprocessor';
@@ -40,7 +40,7 @@ function photo(width: number, height: number, channels: number, seed: number): B
   return out;
 }
 
-const png = (raw: Buffer, width: number, height: number, channels: 1 | 3 | 4, options: sharp.PngOptions = {}) => sharp(raw, { raw: { width, height, channels } }).png(options).toBuffer();
+const png = (raw: Buffer, width: number, height: number, channels: 1 | 3 | 4, options: PngOptions = {}) => sharp(raw, { raw: { width, height, channels } }).png(options).toBuffer();
 
 describe('PNG decoding without libvips', () => {
   it('reads gray, RGB and palette PNGs with every filter type exactly as libvips does', async () => {

@@ -170,7 +170,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
   }
   const batcher = new DynamicBatcher({
-    run: (feeds, { owned }) => (owned ? session.runMovingInputs(feeds) : session.run(feeds)),
+    run: (feeds, info) => session.runBatch(feeds, info),
     allocate: (bytes) => buffers.take(bytes),
     maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs ?? 2,

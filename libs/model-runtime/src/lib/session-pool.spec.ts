@@ -66,6 +66,11 @@ describe('SessionPool', () => {
     expect(log[0].name).toBe('solo');
     expect(log.slice(1).every((l) => l.name !== 'solo')).toBe(true);
     expect(Math.max(...log.map((l) => l.concurrent))).toBe(3);
+    // A batch the batcher says is not alone (others queued behind it) never takes the solo instance.
+    log.length = 0;
+    await pool.runBatch(feed(5), { owned: false, alone: false });
+    await pool.runBatch(feed(6), { owned: false, alone: true });
+    expect(log.map((l) => l.name)).toEqual([expect.stringMatching(/^[ab]$/), 'solo']);
   });
 });
 

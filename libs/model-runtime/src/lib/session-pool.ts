@@ -54,7 +54,7 @@ export class SessionPool implements RunnableSession {
 
   /** Runs on an idle instance, or on the first to become free. */
   run(feeds: TensorMap): Promise<TensorMap> {
-    return this.runOn((session) => session.run(feeds));
+    return this.runOn((session) => session.run(feeds), true);
   }
 
   /**
@@ -62,11 +62,20 @@ export class SessionPool implements RunnableSession {
    * {@link WorkerSession.runMovingInputs}): the caller must not use the inputs afterwards.
    */
   runMovingInputs(feeds: TensorMap): Promise<TensorMap> {
-    return this.runOn((session) => (session instanceof WorkerSession ? session.runMovingInputs(feeds) : session.run(feeds)));
+    return this.runBatch(feeds, { owned: true, alone: true });
   }
 
-  private async runOn(run: (session: RunnableSession) => Promise<TensorMap>): Promise<TensorMap> {
-    if (this.solo && !this.soloBusy && this.idle.length === this.instances.length && this.waiting.length === 0) {
+  /**
+   * A batcher's run: `owned` inputs may be moved (see `runMovingInputs`); `alone` says nothing else is waiting to
+   * run. Only such a run may take the solo instance: under load, a batch behind it would soon run beside it, and
+   * a session of every core beside other runs wastes a core spinning at every operator.
+   */
+  runBatch(feeds: TensorMap, { owned, alone }: { owned: boolean; alone: boolean }): Promise<TensorMap> {
+    return this.runOn((session) => (owned && session instanceof WorkerSession ? session.runMovingInputs(feeds) : session.run(feeds)), alone);
+  }
+
+  private async runOn(run: (session: RunnableSession) => Promise<TensorMap>, alone: boolean): Promise<TensorMap> {
+    if (alone && this.solo && !this.soloBusy && this.idle.length === this.instances.length && this.waiting.length === 0) {
       this.soloBusy = true;
       try {
         return await run(this.solo);
