@@ -4,7 +4,11 @@ export interface RawResult {
   batchSize: number;
   runs: number;
   meanMs: number;
+  /** Median time of one run. */
+  p50Ms: number;
   imagesPerSecond: number;
+  /** CPU time of this process (every thread) per image, ms: the run's own threads, spinning included. */
+  cpuMsPerImage: number;
 }
 
 /**
@@ -16,15 +20,27 @@ export async function measureRaw(sessions: RunnableSession[], feeds: (rows: numb
   const input = feeds(batchSize);
   await Promise.all(sessions.map((session) => session.run(input)));
   const started = performance.now();
-  let runs = 0;
+  const cpuBefore = process.cpuUsage();
+  const times: number[] = [];
   await Promise.all(
     sessions.map(async (session) => {
-      while (runs < minRuns || performance.now() - started < seconds * 1000) {
+      while (times.length < minRuns || performance.now() - started < seconds * 1000) {
+        const t0 = performance.now();
         await session.run(input);
-        runs += 1;
+        times.push(performance.now() - t0);
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { batchSize, runs, meanMs: (elapsed * 1000 * sessions.length) / runs, imagesPerSecond: (runs * batchSize) / elapsed };
+  const cpu = process.cpuUsage(cpuBefore);
+  const runs = times.length;
+  times.sort((a, b) => a - b);
+  return {
+    batchSize,
+    runs,
+    meanMs: (elapsed * 1000 * sessions.length) / runs,
+    p50Ms: times[Math.floor(runs / 2)],
+    imagesPerSecond: (runs * batchSize) / elapsed,
+    cpuMsPerImage: (cpu.user + cpu.system) / 1000 / (runs * batchSize),
+  };
 }

@@ -10,10 +10,14 @@ export const InferenceEnv = serviceEnv({ port: 8080 }).extend({
   MODEL_PATH: z.string().min(1).optional().describe('A version folder (config.json + model file); overrides name and version.'),
   ORT_PROVIDERS: z.enum(['auto', 'cpu', 'cuda']).default('auto').describe('auto tries CUDA and falls back to CPU (logged, shown in /health and inference_provider_info); cpu or cuda forces one (a forced CUDA that cannot load stops start-up).'),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).max(256).default(0).describe('onnxruntime intra-op threads per model instance; 0 = one per core, divided among the instances.'),
-  MODEL_INSTANCES: z.coerce.number().int().min(1).max(64).default(1).describe("Instances of the model that run batches side by side, each its own session on its own thread (Triton's instance group). For throughput on a CPU, one instance per core with ORT_INTRA_OP_THREADS=1 (see below). Memory grows by one copy of the weights per instance."),
-  ORT_ALLOW_SPINNING: boolean.default(false).describe('Let idle onnxruntime threads busy-wait for work (lower latency on an otherwise idle machine, but they take cores from HTTP handling and image decoding).'),
+  MODEL_INSTANCES: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+    .default('auto')
+    .describe("Instances of the model that run batches side by side, each its own session on its own thread (Triton's instance group). auto, on a CPU: one instance per core (at most 4) of one thread each for runs side by side, plus one of every core for a run that has the machine to itself; one instance on a GPU. A number n: n instances sharing the cores. Memory grows by one copy of the weights per instance (3 on 2 cores with auto)."),
+  MODEL_THREAD: z.enum(['auto', 'worker', 'main']).default('auto').describe('Where session.run executes: worker threads; main; auto = workers, unless a batch-1 run takes under 0.5 ms (digits-cnn), then the main thread with one intra-op thread. Text generation always runs on the main thread.'),
+  ORT_ALLOW_SPINNING: boolean.default(false).describe('Let idle onnxruntime threads busy-wait for the next operator: a little lower latency on an idle machine, but on a shared one they take the cores other work needs.'),
   MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(4096).default(8).describe("Dynamic batching: most requests per session.run (capped by the model's maxBatchSize); 1 turns batching off."),
-  MAX_BATCH_DELAY_MS: z.coerce.number().min(0).max(1000).default(2).describe('Dynamic batching: longest wait for a batch to fill, ms.'),
+  MAX_BATCH_DELAY_MS: z.coerce.number().min(0).max(1000).default(2).describe('Dynamic batching: longest wait for a batch to fill, ms. A request that finds an instance idle and no other on its way starts at once.'),
   ENABLE_LOAD_ENDPOINT: boolean.default(false).describe('Mount GET /load?duration=N (busy work for N seconds, at most MAX_LOAD_SECONDS).'),
   MAX_LOAD_SECONDS: z.coerce.number().positive().max(600).default(60).describe('Upper bound of one /load burn.'),
   SIMULATED_DEVICE_MS: z.coerce.number().min(0).max(60_000).default(0).describe('Simulated accelerator: every batch is held this many ms (plus SIMULATED_DEVICE_MS_PER_ITEM per row) by a timer, using no CPU, so each process has a fixed capacity whatever the machine. 0 with a per-item time of 0 = off (the real CPU path only).'),

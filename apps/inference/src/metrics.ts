@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { GpuStatus } from '@ai/contracts';
-import { probeGpus } from '@ai/model-runtime';
+import { probeGpus, REQUEST_STAGES, type StageTimes } from '@ai/model-runtime';
 import { LATENCY_BUCKETS_SECONDS } from '@ai/observability';
 
 /** The model every metric of this process is about. */
@@ -11,6 +11,8 @@ export interface ModelLabels {
 
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const TOKEN_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+/** From 25 µs (a base64 decode, a top-5) to seconds (a queue behind large batches). */
+const STAGE_BUCKETS_SECONDS = [0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The GPUs of this host as nvidia-smi reports them, asked at most once per `ttlMs` (scrapes come every few seconds). */
 export function cachedGpuProbe(probe: () => Promise<GpuStatus[] | undefined> = probeGpus, ttlMs = 5_000): () => Promise<GpuStatus[] | undefined> {
@@ -36,6 +38,13 @@ export function createInferenceMetrics(registry: Registry, labels: ModelLabels, 
   const queue = new Histogram({ name: 'inference_queue_seconds', help: 'Time a request waited for its batch, seconds.', labelNames: modelLabels, buckets: LATENCY_BUCKETS_SECONDS, registers });
   const loadSeconds = new Gauge({ name: 'model_load_seconds', help: 'Time to open and warm up the model, seconds.', labelNames: modelLabels, registers });
   const providerInfo = new Gauge({ name: 'inference_provider_info', help: 'The execution provider in use (value 1).', labelNames: [...modelLabels, 'provider'] as const, registers });
+  const stage = new Histogram({
+    name: 'inference_stage_seconds',
+    help: 'Time one inference request spent in each stage (parse, base64, decode, tensor, queue, run, topk, serialise), seconds.',
+    labelNames: [...modelLabels, 'stage'] as const,
+    buckets: STAGE_BUCKETS_SECONDS,
+    registers,
+  });
   const inFlight = new Gauge({ name: 'inference_in_flight', help: 'Inference requests being served.', labelNames: modelLabels, registers });
   const tokens = new Counter({ name: 'generation_tokens_total', help: 'Tokens generated.', labelNames: modelLabels, registers });
   const timePerToken = new Histogram({ name: 'generation_time_per_token_seconds', help: 'Time per generated token after the first, seconds.', labelNames: modelLabels, buckets: TOKEN_BUCKETS_SECONDS, registers });
@@ -52,7 +61,19 @@ export function createInferenceMetrics(registry: Registry, labels: ModelLabels, 
     },
   });
   const l = labels;
+  // Every stage's series exists from the start (at zero), so dashboards and rate() see them before traffic.
+  for (const name of REQUEST_STAGES) stage.zero({ ...l, stage: name });
+  const stageChildren = new Map<string, ReturnType<typeof stage.labels>>();
+  const stageChild = (name: string) => {
+    let child = stageChildren.get(name);
+    if (!child) stageChildren.set(name, (child = stage.labels({ ...l, stage: name })));
+    return child;
+  };
   return {
+    /** Records one request's stage times (milliseconds). */
+    stages: (times: StageTimes) => {
+      for (const [name, ms] of Object.entries(times)) if (ms !== undefined) stageChild(name).observe(ms / 1000);
+    },
     requests: (status: number) => requests.inc({ ...l, status: String(status) }),
     exceptions: exceptions.labels(l),
     latency: latency.labels(l),

@@ -1,11 +1,12 @@
 import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
-import { autoCompleteModelVersion, loadModel, type LoadedModel } from '@ai/model-runtime';
+import { autoCompleteModelVersion, loadModel, WorkerSession, type LoadedModel } from '@ai/model-runtime';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { badInputHandler } from './bad-input-handler';
 import type { InferenceConfig } from './config';
 import { InferenceContext } from './inference-context';
 import { createInferenceMetrics } from './metrics';
+import { recordArrivals } from './request-arrival';
 import { classifyRoutes } from './routes/classify-routes';
 import { generateRoutes } from './routes/generate-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -66,6 +67,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     app.use(badInputHandler());
   });
   const server = await listen(app, { port: config.PORT, host: config.HOST });
+  recordArrivals(server.server);
   logger.info('listening, loading model', { url: server.url, ...labels, dir: version.dir, task: version.config.task, autoCompleted: version.autoCompleted });
   for (const warning of version.warnings ?? []) logger.warn(warning, { ...labels, dir: version.dir });
 
@@ -78,8 +80,9 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
       intraOpThreads: config.ORT_INTRA_OP_THREADS,
       allowSpinning: config.ORT_ALLOW_SPINNING,
       // A text-generation run is one token, well under a millisecond: a thread hop per token would cost more than it
-      // frees, and the event loop gets a turn between tokens anyway. Image and tabular runs take the worker thread.
-      thread: version.config.task === 'text-generation' ? 'main' : 'worker',
+      // frees, and the event loop gets a turn between tokens anyway. Image and tabular runs take a worker thread,
+      // unless they are as short (digits-cnn): the loader times them and decides.
+      thread: version.config.task === 'text-generation' ? 'main' : config.MODEL_THREAD,
       maxBatchSize: config.MAX_BATCH_SIZE,
       maxBatchDelayMs: config.MAX_BATCH_DELAY_MS,
       simulatedDevice: ctx.simulatedDevice,
@@ -103,7 +106,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
   // Only a ready replica joins: the dispatcher sends it work from the moment it is in the set.
   const membership = registryMembership(config, labels.model, server.port, logger);
   await membership?.join();
-  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size, ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }) });
+  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size, sessions: model.session.sessions.length, onMainThread: !(model.session.instances[0] instanceof WorkerSession), ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }) });
 
   let stopping: Promise<void> | undefined;
   return {

@@ -44,6 +44,25 @@ describe('inference service with an image classifier (digits-cnn, latest version
     expect(dataUrl.body.predictions[0].probability).toBeCloseTo(rawBody.predictions[0].probability, 6);
   });
 
+  it('accepts base64 as every encoder writes it: padded or not, in lines, and answers the same', async () => {
+    const image = sampleImages().find((i) => i.file.endsWith('.jpg'))!;
+    const canonical = image.bytes.toString('base64');
+    const variants = [canonical, canonical.replace(/=+$/, ''), canonical.replace(/(.{76})/g, '$1\r\n')];
+    const answers = [];
+    for (const base64 of variants) answers.push(await postJson(`${service.url}/infer`, { image: base64, topK: 3 }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    for (const a of answers.slice(1)) expect(a.body.predictions).toEqual(answers[0].body.predictions);
+  });
+
+  it('times each stage of a request in inference_stage_seconds', async () => {
+    const image = sampleImages()[0];
+    expect((await postJson(`${service.url}/infer`, { image: image.bytes.toString('base64') })).status).toBe(200);
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    for (const stage of ['parse', 'base64', 'decode', 'tensor', 'queue', 'run', 'topk', 'serialise']) {
+      expect(text).toMatch(new RegExp(`inference_stage_seconds_count\\{[^}]*model="digits-cnn",version="2",stage="${stage}"[^}]*\\} [1-9]`));
+    }
+  });
+
   it('exports the shared metric names with model and version labels', async () => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
     for (const name of [

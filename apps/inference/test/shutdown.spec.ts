@@ -49,7 +49,9 @@ describe('draining', () => {
 
 describe('a dead model session', () => {
   it('fails liveness and readiness, so the orchestrator restarts the process, and requests get an error, not a hang', async () => {
-    const service = await startInference({ MODEL_NAME: 'digits-cnn' });
+    // About one session on one worker thread: digits-cnn would otherwise run on the main thread (MODEL_THREAD=auto),
+    // and MODEL_INSTANCES=auto would open others beside it.
+    const service = await startInference({ MODEL_NAME: 'digits-cnn', MODEL_THREAD: 'worker', MODEL_INSTANCES: '1' });
     try {
       const [instance] = service.model.session.instances;
       expect(instance).toBeInstanceOf(WorkerSession);

@@ -54,12 +54,16 @@ const TensorData: z.ZodType<NestedNumbers[]> = z.array(
   z.lazy(() => z.union([z.number(), z.boolean(), z.string(), TensorData])),
 ).meta({ id: 'V2TensorData' }) as z.ZodType<NestedNumbers[]>;
 
+/**
+ * One input tensor: its values in `data`, or, with the binary tensor data extension, `parameters.binary_data_size`
+ * bytes of raw little-endian values after the JSON header of the body (`Inference-Header-Content-Length`).
+ */
 export const V2RequestInput = z.object({
   name: z.string().min(1),
   shape: z.array(z.number().int().nonnegative()).min(1).max(8),
   datatype: V2Datatype,
   parameters: z.record(z.string(), z.unknown()).optional(),
-  data: TensorData,
+  data: TensorData.optional(),
 });
 export type V2RequestInput = z.infer<typeof V2RequestInput>;
 
@@ -78,12 +82,13 @@ export const V2InferenceRequest = z
   .meta({ id: 'V2InferenceRequest' });
 export type V2InferenceRequest = z.infer<typeof V2InferenceRequest>;
 
+/** One output tensor: its values in `data`, or, when asked for as binary, `parameters.binary_data_size` bytes after the JSON. */
 export const V2ResponseOutput = z.object({
   name: z.string(),
   shape: z.array(z.number().int()),
   datatype: V2Datatype,
   parameters: z.record(z.string(), z.unknown()).optional(),
-  data: z.array(z.union([z.number(), z.string(), z.boolean()])),
+  data: z.array(z.union([z.number(), z.string(), z.boolean()])).optional(),
 });
 export type V2ResponseOutput = z.infer<typeof V2ResponseOutput>;
 

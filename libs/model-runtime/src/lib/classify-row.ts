@@ -17,10 +17,14 @@ export async function classifyRow(model: LoadedModel, row: Float32Array, rowDims
   const input = model.config.inputs[0];
   const output = model.config.outputs[0];
   const result = await model.run({ [input.name]: new ort.Tensor('float32', row, [1, ...rowDims]) });
-  const scores = result.outputs[output.name].data as Float32Array;
-  const probabilities = model.config.outputKind === 'logits' ? softmax(scores) : Float64Array.from(scores);
+  const probabilities = toProbabilities(model, result.outputs[output.name].data as Float32Array);
   return {
     probabilities,
     timings: { queueMs: result.queueMs, inferenceMs: result.inferenceMs, batchSize: result.batchSize },
   };
+}
+
+/** The model's first output as probabilities: softmax when it emits logits. */
+export function toProbabilities(model: LoadedModel, scores: Float32Array): Float64Array {
+  return model.config.outputKind === 'logits' ? softmax(scores) : Float64Array.from(scores);
 }

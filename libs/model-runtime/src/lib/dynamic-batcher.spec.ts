@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { SeededRandom } from '@ai/seeded-random';
 import { tinyConvClassifier } from '../../test/fixture-models';
-import { DynamicBatcher, type TensorMap } from './dynamic-batcher';
+import { DynamicBatcher, type NumericArray, type TensorMap } from './dynamic-batcher';
 
 const image = (rng: SeededRandom, rows = 1) => new ort.Tensor('float32', Float32Array.from({ length: rows * 784 }, () => rng.next()), [rows, 1, 28, 28]);
 
@@ -116,5 +116,128 @@ describe('dynamic batcher', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await expect(batcher.submit({ input: image(rng) })).resolves.toMatchObject({ batchSize: 1 });
     await batcher.idle();
+  });
+});
+
+describe('dynamic batcher: when a batch starts', () => {
+  /** An identity "model" that records each batch's rows and how long it takes, `ms`. */
+  const recording = (ms = 0) => {
+    const batches: number[] = [];
+    const run = async (feeds: TensorMap) => {
+      batches.push(feeds.x.dims[0]);
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      return { out: feeds.x };
+    };
+    return { batches, run };
+  };
+  const row = (value: number) => ({ x: new ort.Tensor('float32', new Float32Array([value, value]), [1, 2]) });
+
+  it('starts a lone request on an idle instance at once, without waiting for the batch delay', async () => {
+    const { batches, run } = recording();
+    const batcher = new DynamicBatcher({ run, maxBatchSize: 8, maxBatchDelayMs: 1000 });
+    const started = performance.now();
+    const result = await batcher.submit(row(1));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(result.queueMs).toBeLessThan(500);
+    expect(batches).toEqual([1]);
+  });
+
+  it('still batches requests submitted in the same turn of the event loop', async () => {
+    const { batches, run } = recording();
+    const batcher = new DynamicBatcher({ run, maxBatchSize: 8, maxBatchDelayMs: 1000 });
+    const results = await Promise.all([1, 2, 3].map((v) => batcher.submit(row(v))));
+    expect(batches).toEqual([3]);
+    expect(results.map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+
+  it('waits, up to the delay, for a request announced as on its way, and starts when it arrives', async () => {
+    const { batches, run } = recording();
+    const batcher = new DynamicBatcher({ run, maxBatchSize: 8, maxBatchDelayMs: 1000 });
+    const coming = batcher.expect();
+    const first = batcher.submit(row(1));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(batches).toEqual([]);
+    const started = performance.now();
+    const second = coming.submit(row(2));
+    await Promise.all([first, second]);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(batches).toEqual([2]);
+  });
+
+  it('starts without an announced request that is withdrawn, and without one that never comes once the delay is over', async () => {
+    const { batches, run } = recording();
+    const batcher = new DynamicBatcher({ run, maxBatchSize: 8, maxBatchDelayMs: 60 });
+    const withdrawn = batcher.expect();
+    const first = batcher.submit(row(1));
+    setTimeout(() => withdrawn.cancel(), 10);
+    const started = performance.now();
+    await first;
+    expect(performance.now() - started).toBeLessThan(55);
+    const never = batcher.expect();
+    const second = batcher.submit(row(2));
+    const waitedFrom = performance.now();
+    await second;
+    expect(performance.now() - waitedFrom).toBeGreaterThanOrEqual(50);
+    expect(batches).toEqual([1, 1]);
+    never.cancel();
+  });
+
+  it('forms the next batch while an instance is busy, from every request that arrived meanwhile', async () => {
+    const { batches, run } = recording(40);
+    const batcher = new DynamicBatcher({ run, maxBatchSize: 8, maxBatchDelayMs: 5 });
+    const first = batcher.submit(row(0));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rest = [1, 2, 3, 4].map((v) => batcher.submit(row(v)));
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([1, 4]);
+  });
+
+  it('tells the run whether its batch is alone: nothing queued, announced or running beside it', async () => {
+    const alone: boolean[] = [];
+    const batcher = new DynamicBatcher({
+      run: async (feeds, info) => {
+        alone.push(info.alone);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { out: feeds.x };
+      },
+      maxBatchSize: 2,
+      maxBatchDelayMs: 5,
+      maxConcurrentBatches: 2,
+    });
+    await batcher.submit(row(1));
+    const coming = batcher.expect();
+    await batcher.submit(row(2));
+    coming.cancel();
+    // Rows 1 and 2 fill a batch, which starts before 3 and 4 exist: alone as far as anyone can know. The batch of 3
+    // and 4 starts beside it.
+    await Promise.all([1, 2, 3, 4].map((v) => batcher.submit(row(v))));
+    expect(alone).toEqual([true, false, true, false]);
+  });
+
+  it('writes deferred inputs straight into the batch tensor, and says the batch buffers are its own', async () => {
+    const owned: boolean[] = [];
+    const allocated: number[] = [];
+    const batcher = new DynamicBatcher({
+      run: async (feeds, info) => {
+        owned.push(info.owned);
+        return { out: feeds.x };
+      },
+      allocate: (bytes) => {
+        allocated.push(bytes);
+        return new ArrayBuffer(bytes);
+      },
+      maxBatchSize: 8,
+      maxBatchDelayMs: 10,
+    });
+    const deferred = (value: number) => ({
+      x: { type: 'float32' as const, dims: [1, 2], writeTo: (target: NumericArray, offset: number) => (target as Float32Array).fill(value, offset, offset + 2) },
+    });
+    const [a, b, c] = await Promise.all([batcher.submit(deferred(7)), batcher.submit(row(8)), batcher.submit(deferred(9))]);
+    expect([a, b, c].map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([[7, 7], [8, 8], [9, 9]]);
+    expect(allocated).toEqual([3 * 2 * 4]);
+    // A lone request of plain tensors runs on them as they are: the caller's, so not the batcher's to move.
+    await batcher.submit(row(1));
+    await batcher.submit(deferred(2));
+    expect(owned).toEqual([true, false, true]);
   });
 });

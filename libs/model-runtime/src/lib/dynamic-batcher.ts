@@ -3,35 +3,75 @@ import * as ort from 'onnxruntime-node';
 /** Named input or output tensors, as `session.run` takes and returns them. */
 export type TensorMap = Record<string, ort.Tensor>;
 
+/** The typed arrays under batchable tensors. */
+export type NumericArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | BigInt64Array;
+type NumericArrayConstructor = (new (length: number) => NumericArray) & (new (buffer: ArrayBuffer, byteOffset: number, length: number) => NumericArray) & { BYTES_PER_ELEMENT: number };
+
+/**
+ * An input that is written into its batch only when the batch is put together: it knows its type and shape and
+ * writes its elements into the batch tensor's buffer, so a request can hold a compact form (an image's 8-bit
+ * pixels, say) and become model values once, straight in place, with no tensor of its own to allocate and copy.
+ */
+export interface DeferredTensor {
+  readonly type: ort.Tensor.Type;
+  readonly dims: readonly number[];
+  /** Writes this input's dims[0] rows into `target`, starting at element `offset`. */
+  writeTo(target: NumericArray, offset: number): void;
+}
+
+/** What a request submits: each model input as a tensor or as a {@link DeferredTensor}. */
+export type BatchFeeds = Record<string, ort.Tensor | DeferredTensor>;
+
 /** What one request gets back: its own rows of every output, and how it was served. */
 export interface BatchedResult {
   outputs: TensorMap;
   /** Rows in the `session.run` this request was part of. */
   batchSize: number;
-  /** Time from submit until its batch started running. */
+  /** Time from submit until its batch was taken from the queue. */
   queueMs: number;
-  /** `session.run` time of the whole batch. */
+  /** Time to build the batch's input tensors (copies, and deferred inputs written), before the run. */
+  assemblyMs: number;
+  /** `session.run` time of the whole batch, with the hand-over to the instance's thread and back. */
   inferenceMs: number;
 }
 
+/** How the batcher hands a batch to `run`. */
+export interface BatchRunInfo {
+  /**
+   * The feeds were built by the batcher into buffers of its own that nobody else holds: `run` may move them to
+   * another thread instead of copying them (see `WorkerSession.runMovingInputs`).
+   */
+  owned: boolean;
+  /** Nothing else is queued, announced or running: this batch has the instances to itself. */
+  alone: boolean;
+}
+
 export interface DynamicBatcherOptions {
-  /** Runs one batch: usually `(feeds) => session.run(feeds)`. */
-  run: (feeds: TensorMap) => Promise<TensorMap>;
+  /** Runs one batch: usually `(feeds, info) => pool.runBatch(feeds, info)` (see {@link BatchRunInfo}). */
+  run: (feeds: TensorMap, info: BatchRunInfo) => Promise<TensorMap>;
   /** Most rows in one run; 1 turns batching off (requests still run one batch-of-one at a time, in order). */
   maxBatchSize: number;
-  /** How long the oldest waiting request may wait for others to join its batch. Default 0. */
+  /**
+   * How long the oldest waiting request may wait for others to join its batch. Default 0. A request that finds an
+   * instance idle and nothing else on its way (see {@link DynamicBatcher.expect}) starts at once instead.
+   */
   maxBatchDelayMs?: number;
   /**
    * Batches running at once. Default 1: a batch forms while the previous one runs, and on CPU concurrent runs would
    * only compete for the same cores (each run already uses every intra-op thread), as with one Triton instance.
    */
   maxConcurrentBatches?: number;
+  /**
+   * Buffers for the batch tensors the batcher builds; default a fresh ArrayBuffer each time. A pool that gets
+   * buffers back from the session's thread saves allocating (and page-faulting) megabytes per batch.
+   */
+  allocate?: (bytes: number) => ArrayBuffer;
   /** Called after every run, for metrics. */
   onBatch?: (batchSize: number, inferenceMs: number) => void;
 }
 
 interface Pending {
-  feeds: TensorMap;
+  feeds: BatchFeeds;
   rows: number;
   key: string;
   enqueuedAt: number;
@@ -39,8 +79,16 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-type NumericArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | BigInt64Array;
-type NumericArrayConstructor = new (length: number) => NumericArray;
+/**
+ * A request announced to the batcher before it can be submitted (while its image is decoded, say): while any is
+ * outstanding, an idle instance waits for it (up to the batch delay) rather than starting a batch without it.
+ */
+export interface ExpectedRequest {
+  /** Submits the announced request; the announcement ends. */
+  submit(feeds: BatchFeeds): Promise<BatchedResult>;
+  /** Withdraws the announcement (the request failed before it could be submitted). Idempotent. */
+  cancel(): void;
+}
 
 /** Typed-array constructors by tensor type, for the concatenated inputs and the per-request output slices. */
 const ARRAY_TYPES: Partial<Record<ort.Tensor.Type, NumericArrayConstructor>> = {
@@ -53,23 +101,37 @@ const ARRAY_TYPES: Partial<Record<ort.Tensor.Type, NumericArrayConstructor>> = {
   uint16: Uint16Array,
   int64: BigInt64Array,
   bool: Uint8Array,
-};
+} as Partial<Record<ort.Tensor.Type, NumericArrayConstructor>>;
 
-function allocate(type: ort.Tensor.Type, length: number): NumericArray {
+function arrayType(type: ort.Tensor.Type): NumericArrayConstructor {
   const Ctor = ARRAY_TYPES[type];
   if (!Ctor) throw new Error(`tensors of type ${type} cannot be batched`);
-  return new Ctor(length);
+  return Ctor;
 }
+
+function allocate(type: ort.Tensor.Type, length: number): NumericArray {
+  return new (arrayType(type))(length);
+}
+
+const isTensor = (input: ort.Tensor | DeferredTensor): input is ort.Tensor => input instanceof ort.Tensor;
 
 /**
  * Triton-style dynamic batcher: concurrent requests are concatenated along dimension 0 into one `session.run` of up
- * to `maxBatchSize` rows, waiting at most `maxBatchDelayMs` after the oldest request arrived, and the outputs are
- * split back by rows. Only requests whose non-batch dimensions and types agree share a batch.
+ * to `maxBatchSize` rows, and the outputs are split back by rows. Only requests whose non-batch dimensions and types
+ * agree share a batch.
+ *
+ * When to start a batch: at once when it is full; at once when an instance is idle and no other request is on its
+ * way (none queued behind it with the same shape and none announced with {@link expect}), as Triton starts a lone
+ * request without waiting; otherwise after the oldest request has waited `maxBatchDelayMs`. "At once" is at the end
+ * of the current turn of the event loop, so requests submitted together still share a batch.
  */
 export class DynamicBatcher {
   private readonly queue: Pending[] = [];
   private running = 0;
+  /** Requests announced with expect() and not yet submitted or cancelled. */
+  private expected = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly maxBatchSize: number;
   private readonly maxDelayMs: number;
@@ -91,11 +153,11 @@ export class DynamicBatcher {
     return this.queue.length;
   }
 
-  /** Runs `feeds` (every tensor with the same number of rows in dimension 0), batched with concurrent requests. */
-  submit(feeds: TensorMap): Promise<BatchedResult> {
-    const tensors = Object.values(feeds);
-    if (tensors.length === 0) return Promise.reject(new Error('no input tensors'));
-    const rows = tensors[0].dims[0] ?? 1;
+  /** Runs `feeds` (every input with the same number of rows in dimension 0), batched with concurrent requests. */
+  submit(feeds: BatchFeeds): Promise<BatchedResult> {
+    const inputs = Object.values(feeds);
+    if (inputs.length === 0) return Promise.reject(new Error('no input tensors'));
+    const rows = inputs[0].dims[0] ?? 1;
     const key = Object.entries(feeds)
       .map(([name, t]) => `${name}:${t.type}:${t.dims.slice(1).join('x')}`)
       .sort()
@@ -104,6 +166,31 @@ export class DynamicBatcher {
       this.queue.push({ feeds, rows, key, enqueuedAt: performance.now(), resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Announces a request that will be submitted soon (its input is being prepared), so that an idle instance waits
+   * for it to join the batch, up to the batch delay, instead of starting without it.
+   */
+  expect(): ExpectedRequest {
+    this.expected += 1;
+    let open = true;
+    const end = () => {
+      if (!open) return false;
+      open = false;
+      this.expected -= 1;
+      return true;
+    };
+    return {
+      submit: (feeds) => {
+        end();
+        return this.submit(feeds);
+      },
+      cancel: () => {
+        // Nothing more is on its way: a batch held for this request may start now.
+        if (end()) this.schedule();
+      },
+    };
   }
 
   /** Resolves once nothing is queued or running (used while draining). */
@@ -115,11 +202,21 @@ export class DynamicBatcher {
   private schedule(): void {
     if (this.running >= this.maxConcurrent || this.queue.length === 0) return;
     const head = this.queue[0];
-    const readyRows = this.queue.reduce((sum, p) => (p.key === head.key ? sum + p.rows : sum), 0);
+    let readyRows = 0;
+    for (const p of this.queue) if (p.key === head.key) readyRows += p.rows;
     const waited = performance.now() - head.enqueuedAt;
     if (readyRows >= this.maxBatchSize || waited >= this.maxDelayMs) {
-      this.clearTimer();
-      void this.dispatch();
+      this.start();
+      return;
+    }
+    // An idle instance and nothing more on its way: waiting could only add latency. Others of a different shape
+    // in the queue cannot join this batch either.
+    if (this.expected === 0) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        if (this.running < this.maxConcurrent && this.queue.length > 0 && (this.expected === 0 || this.headWaited() >= this.maxDelayMs)) this.start();
+        else this.schedule();
+      });
       return;
     }
     this.timer ??= setTimeout(() => {
@@ -128,9 +225,18 @@ export class DynamicBatcher {
     }, this.maxDelayMs - waited);
   }
 
-  private clearTimer(): void {
+  private headWaited(): number {
+    return performance.now() - this.queue[0].enqueuedAt;
+  }
+
+  private start(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+    void this.dispatch();
+    // Another idle instance may take the next batch at once.
+    this.schedule();
   }
 
   /** Takes the head request and every later one with the same shape key, up to maxBatchSize rows. */
@@ -158,15 +264,20 @@ export class DynamicBatcher {
     const started = performance.now();
     try {
       const totalRows = batch.reduce((sum, p) => sum + p.rows, 0);
-      const feeds = batch.length === 1 ? batch[0].feeds : concatFeeds(batch.map((p) => p.feeds), totalRows);
-      const outputs = await this.options.run(feeds);
-      const inferenceMs = performance.now() - started;
+      // A lone request made only of tensors runs on them as they are (they are the caller's, so they are copied to
+      // another thread, not moved); anything else is built into buffers of the batcher's own.
+      const asIs = batch.length === 1 && Object.values(batch[0].feeds).every(isTensor);
+      const feeds = asIs ? (batch[0].feeds as TensorMap) : this.concatFeeds(batch.map((p) => p.feeds), totalRows);
+      const built = performance.now();
+      const alone = this.queue.length === 0 && this.expected === 0 && this.running === 1;
+      const outputs = await this.options.run(feeds, { owned: !asIs, alone });
+      const inferenceMs = performance.now() - built;
       this.options.onBatch?.(totalRows, inferenceMs);
       let offset = 0;
       for (const p of batch) {
         const own = batch.length === 1 ? outputs : sliceRows(outputs, offset, p.rows, totalRows);
         offset += p.rows;
-        p.resolve({ outputs: own, batchSize: totalRows, queueMs: started - p.enqueuedAt, inferenceMs });
+        p.resolve({ outputs: own, batchSize: totalRows, queueMs: started - p.enqueuedAt, assemblyMs: built - started, inferenceMs });
       }
     } catch (error) {
       for (const p of batch) p.reject(error);
@@ -177,6 +288,25 @@ export class DynamicBatcher {
     }
   }
 
+  private concatFeeds(parts: BatchFeeds[], totalRows: number): TensorMap {
+    const feeds: TensorMap = {};
+    for (const name of Object.keys(parts[0])) {
+      const first = parts[0][name];
+      const Ctor = arrayType(first.type);
+      const length = parts.reduce((n, p) => n + elementCount(p[name].dims), 0);
+      const data = this.options.allocate ? new Ctor(this.options.allocate(length * Ctor.BYTES_PER_ELEMENT), 0, length) : new Ctor(length);
+      let offset = 0;
+      for (const part of parts) {
+        const input = part[name];
+        if (isTensor(input)) (data as Float32Array).set(input.data as Float32Array, offset);
+        else input.writeTo(data, offset);
+        offset += elementCount(input.dims);
+      }
+      feeds[name] = new ort.Tensor(first.type, data as ort.Tensor.DataTypeMap[ort.Tensor.Type], [totalRows, ...first.dims.slice(1)]);
+    }
+    return feeds;
+  }
+
   private notifyIdle(): void {
     if (this.queue.length > 0 || this.running > 0) return;
     const waiters = this.idleWaiters;
@@ -185,19 +315,10 @@ export class DynamicBatcher {
   }
 }
 
-function concatFeeds(parts: TensorMap[], totalRows: number): TensorMap {
-  const feeds: TensorMap = {};
-  for (const name of Object.keys(parts[0])) {
-    const first = parts[0][name];
-    const data = allocate(first.type, parts.reduce((n, p) => n + p[name].data.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      (data as Float32Array).set(part[name].data as Float32Array, offset);
-      offset += part[name].data.length;
-    }
-    feeds[name] = new ort.Tensor(first.type, data as ort.Tensor.DataTypeMap[ort.Tensor.Type], [totalRows, ...first.dims.slice(1)]);
-  }
-  return feeds;
+function elementCount(dims: readonly number[]): number {
+  let n = 1;
+  for (const d of dims) n *= d;
+  return n;
 }
 
 /** Rows [start, start + rows) of every output whose dimension 0 is the batch; other outputs are shared whole. */

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { ImagePreprocessing } from '@ai/contracts';
 import { BadInputError } from './bad-input-error';
-import { createImagePreprocessor } from './image-preprocessor';
+import { createImagePreprocessor, createPixelWriter } from './image-preprocessor';
 
 /** A 2×2 RGB image: red, green / blue, white. */
 async function quadrants(format: 'png' | 'jpeg' | 'webp' = 'png'): Promise<Buffer> {
@@ -73,5 +73,27 @@ describe('image preprocessor', () => {
       code: 'image_too_large',
       message: expect.stringContaining('9000000 pixels, over the limit of 1000000'),
     });
+  });
+
+  it('writes decoded pixels in place, at an offset, exactly as per-channel arithmetic gives them, for every layout and band count', () => {
+    const width = 5;
+    const height = 3;
+    for (const [channels, layout, stride] of [[3, 'NCHW', 3], [3, 'NCHW', 4], [3, 'NHWC', 3], [1, 'NCHW', 1], [1, 'NCHW', 3], [1, 'NHWC', 2]] as const) {
+      const pre = ImagePreprocessing.parse({ width, height, channels, layout, mean: [0.4, 0.5, 0.6].slice(0, channels), std: [0.2, 0.3, 0.4].slice(0, channels), invert: channels === 1 });
+      const pixels = Buffer.from(Array.from({ length: width * height * stride }, (_, i) => (i * 37 + 11) % 256));
+      const size = channels * width * height;
+      const target = new Float32Array(size + 7).fill(-99);
+      createPixelWriter(pre)({ pixels, stride }, target, 7);
+      const expected = new Float32Array(size);
+      for (let p = 0; p < width * height; p += 1) {
+        for (let c = 0; c < channels; c += 1) {
+          const byte = pixels[p * stride + c];
+          const value = ((pre.invert ? 255 - byte : byte) / pre.scale - pre.mean[c]) / pre.std[c];
+          expected[layout === 'NCHW' ? c * width * height + p : p * channels + c] = value;
+        }
+      }
+      expect(Array.from(target.subarray(0, 7))).toEqual(new Array(7).fill(-99));
+      target.subarray(7).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    }
   });
 });

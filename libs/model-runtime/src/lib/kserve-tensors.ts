@@ -1,6 +1,8 @@
+import { endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { TensorDataType, TensorSpec, V2Datatype, V2RequestInput, V2ResponseOutput, V2TensorMetadata } from '@ai/contracts';
 import { BadInputError } from './bad-input-error';
+import type { DeferredTensor } from './dynamic-batcher';
 
 const TO_V2: Record<TensorDataType, V2Datatype> = { float32: 'FP32', int64: 'INT64', int32: 'INT32', uint8: 'UINT8' };
 const FROM_ORT: Partial<Record<ort.Tensor.Type, V2Datatype>> = {
@@ -57,6 +59,62 @@ function flatten(data: unknown[], limit: number, field: string): unknown[] {
  * and the datatype the model's. Every mismatch is a {@link BadInputError} naming the input.
  */
 export function v2InputToTensor(input: V2RequestInput, spec: TensorSpec, field: string, maxBatchSize = Infinity): ort.Tensor {
+  const shape = checkV2Input(input, spec, field, maxBatchSize);
+  const count = shape.reduce((n, d) => n * d, 1);
+  if (input.data === undefined) throw new BadInputError(`${field}.data: Required (or parameters.binary_data_size with binary tensor data)`, `${field}.data`, 'invalid_tensor');
+  const values = flatten(input.data, count, `${field}.data`);
+  if (values.length !== count) {
+    throw new BadInputError(`${field}.data: shape [${shape.join(',')}] needs ${count} elements, got ${values.length}`, `${field}.data`, 'invalid_shape');
+  }
+  return new ort.Tensor(spec.dtype, typedData(values, spec.dtype, `${field}.data`), shape);
+}
+
+/** Bytes per element of the v2 datatypes the models here take. */
+const ELEMENT_BYTES: Record<TensorDataType, number> = { float32: 4, int64: 8, int32: 4, uint8: 1 };
+
+/**
+ * The byte count a binary input (binary tensor data extension) declares in `parameters.binary_data_size`, or
+ * undefined when it has none (its values are in `data`). A size that is not a non-negative integer, or one given
+ * beside `data`, is a {@link BadInputError} naming the field.
+ */
+export function v2BinaryDataSize(input: V2RequestInput, field: string): number | undefined {
+  const size = input.parameters?.['binary_data_size'];
+  if (size === undefined) return undefined;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw new BadInputError(`${field}.parameters.binary_data_size: must be a non-negative integer, got ${JSON.stringify(size)}`, `${field}.parameters.binary_data_size`, 'invalid_tensor');
+  }
+  if (input.data !== undefined) throw new BadInputError(`${field}.data: give data or parameters.binary_data_size, not both`, `${field}.data`, 'invalid_tensor');
+  return size;
+}
+
+/**
+ * One v2 input sent as binary tensor data (raw little-endian values, row-major) for the model input `spec`: the
+ * datatype and shape are checked as for JSON data, and `bytes` must be exactly the shape's element count times the
+ * element size. The result is a {@link DeferredTensor}: the bytes are copied once, straight into the batch tensor.
+ */
+export function v2BinaryInputToTensor(input: V2RequestInput, spec: TensorSpec, field: string, bytes: Uint8Array, maxBatchSize = Infinity): DeferredTensor {
+  const shape = checkV2Input(input, spec, field, maxBatchSize);
+  const count = shape.reduce((n, d) => n * d, 1);
+  const expected = count * ELEMENT_BYTES[spec.dtype];
+  if (bytes.length !== expected) {
+    throw new BadInputError(
+      `${field}.parameters.binary_data_size: shape [${shape.join(',')}] of ${input.datatype} needs ${expected} bytes, got ${bytes.length}`,
+      `${field}.parameters.binary_data_size`,
+      'invalid_shape',
+    );
+  }
+  if (endianness() !== 'LE') throw new Error('binary tensor data is little-endian; this host is not');
+  return {
+    type: spec.dtype,
+    dims: shape,
+    writeTo(target, offset) {
+      new Uint8Array(target.buffer, target.byteOffset + offset * target.BYTES_PER_ELEMENT, bytes.length).set(bytes);
+    },
+  };
+}
+
+/** The datatype and shape checks shared by JSON and binary inputs; returns the shape. */
+function checkV2Input(input: V2RequestInput, spec: TensorSpec, field: string, maxBatchSize: number): number[] {
   const expectedType = TO_V2[spec.dtype];
   if (input.datatype !== expectedType) {
     throw new BadInputError(`${field}.datatype: input "${input.name}" must be ${expectedType}, got ${input.datatype}`, `${field}.datatype`, 'invalid_tensor');
@@ -73,12 +131,7 @@ export function v2InputToTensor(input: V2RequestInput, spec: TensorSpec, field: 
   if (shape[0] > maxBatchSize) {
     throw new BadInputError(`${field}.shape: batch of ${shape[0]} is over the model's maximum of ${maxBatchSize}`, `${field}.shape`, 'invalid_shape');
   }
-  const count = shape.reduce((n, d) => n * d, 1);
-  const values = flatten(input.data, count, `${field}.data`);
-  if (values.length !== count) {
-    throw new BadInputError(`${field}.data: shape [${shape.join(',')}] needs ${count} elements, got ${values.length}`, `${field}.data`, 'invalid_shape');
-  }
-  return new ort.Tensor(spec.dtype, typedData(values, spec.dtype, `${field}.data`), shape);
+  return shape;
 }
 
 function typedData(values: unknown[], dtype: TensorDataType, field: string): ort.Tensor.DataTypeMap[ort.Tensor.Type] {
@@ -110,6 +163,19 @@ function typedData(values: unknown[], dtype: TensorDataType, field: string): ort
       return out;
     }
   }
+}
+
+/**
+ * An onnxruntime output as a v2 binary output (binary tensor data extension): its JSON part, which declares
+ * `binary_data_size`, and its raw little-endian bytes, to follow the JSON header in the body.
+ */
+export function tensorToV2BinaryOutput(name: string, tensor: ort.Tensor): { output: V2ResponseOutput; bytes: Buffer } {
+  const datatype = FROM_ORT[tensor.type];
+  if (!datatype) throw new Error(`output "${name}" has type ${tensor.type}, which has no v2 form`);
+  if (endianness() !== 'LE') throw new Error('binary tensor data is little-endian; this host is not');
+  const view = tensor.data as ArrayBufferView;
+  const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+  return { output: { name, datatype, shape: [...tensor.dims], parameters: { binary_data_size: bytes.length } }, bytes };
 }
 
 /** An onnxruntime output as a v2 JSON output tensor (flat, row-major data). */

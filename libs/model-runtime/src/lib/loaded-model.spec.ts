@@ -1,6 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { createTempRepository, type TempRepository } from '../../test/fixture-models';
-import { loadModel } from './loaded-model';
+import { availableParallelism } from 'node:os';
+import { AUTO_MAX_INSTANCES, loadModel } from './loaded-model';
+import { WorkerSession } from './worker-session';
 
 describe('loadModel', () => {
   let repo: TempRepository;
@@ -27,6 +29,40 @@ describe('loadModel', () => {
       expect(Math.max(...results)).toBeLessThanOrEqual(4);
     } finally {
       await model.close();
+    }
+  });
+
+  it('with thread auto, runs a model this small on the calling thread, answering as on a worker', async () => {
+    const onWorker = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 4, thread: 'worker' });
+    const auto = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 4, thread: 'auto' });
+    try {
+      expect(onWorker.session.instances[0]).toBeInstanceOf(WorkerSession);
+      expect(auto.session.instances[0]).not.toBeInstanceOf(WorkerSession);
+      const input = new ort.Tensor('float32', Float32Array.from({ length: 784 }, (_, i) => (i % 13) / 13), [1, 1, 28, 28]);
+      const [a, b] = await Promise.all([onWorker.run({ input }), auto.run({ input })]);
+      const expected = a.outputs.logits.data as Float32Array;
+      (b.outputs.logits.data as Float32Array).forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(1e-5));
+    } finally {
+      await Promise.all([onWorker.close(), auto.close()]);
+    }
+  });
+
+  it('with instances auto, opens one instance per core beside one of every core, all answering alike', async () => {
+    const one = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 1 });
+    const auto = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 'auto', thread: 'worker' });
+    try {
+      const cores = availableParallelism();
+      expect(auto.session.size).toBe(cores >= 2 ? Math.min(cores, AUTO_MAX_INSTANCES) : 1);
+      expect(auto.session.sessions).toHaveLength(cores >= 2 ? auto.session.size + 1 : 1);
+      const inputs = Array.from({ length: 6 }, (_, k) => new ort.Tensor('float32', Float32Array.from({ length: 784 }, (_, i) => ((i * (k + 5)) % 19) / 19), [1, 1, 28, 28]));
+      const expected = await Promise.all(inputs.map((input) => one.run({ input })));
+      const actual = await Promise.all(inputs.map((input) => auto.run({ input })));
+      actual.forEach((r, i) => {
+        const want = expected[i].outputs.logits.data as Float32Array;
+        (r.outputs.logits.data as Float32Array).forEach((v, j) => expect(Math.abs(v - want[j])).toBeLessThan(1e-5));
+      });
+    } finally {
+      await Promise.all([one.close(), auto.close()]);
     }
   });
 

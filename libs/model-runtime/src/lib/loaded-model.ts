@@ -1,13 +1,16 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
-import { DynamicBatcher, type BatchedResult, type TensorMap } from './dynamic-batcher';
+import { BufferPool } from './buffer-pool';
+import { DynamicBatcher, type BatchedResult, type BatchFeeds, type TensorMap } from './dynamic-batcher';
 import { ModelRepositoryError } from './model-repository-error';
 import { autoCompleteModelVersion } from './model-auto-complete';
 import type { ModelLocation, ModelVersion } from './model-repository';
 import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
 import { SessionPool } from './session-pool';
 import { onSimulatedDevice, type SimulatedDevice } from './simulated-device';
+import { usableCores } from './usable-cores';
+import { WorkerSession, type RunnableSession } from './worker-session';
 
 export interface LoadModelOptions extends ModelLocation {
   /** The version already resolved (e.g. to choose routes by task first); otherwise the location is auto-completed. */
@@ -18,13 +21,21 @@ export interface LoadModelOptions extends ModelLocation {
   intraOpThreads?: number;
   /** Whether idle intra-op threads busy-wait (onnxruntime's default); default false, see {@link SessionOptions}. */
   allowSpinning?: boolean;
-  /** Where session.run executes; default `worker`, see {@link SessionOptions}. */
-  thread?: SessionOptions['thread'];
+  /**
+   * Where session.run executes: `worker` (default) or `main`, see {@link SessionOptions}; or `auto`: on a worker
+   * thread, unless the model (one instance, on the CPU) runs so fast that the hand-over to a worker and back would
+   * cost more than the run (see {@link MAIN_THREAD_RUN_MS}). It then runs on the main thread, with one intra-op
+   * thread unless `intraOpThreads` says otherwise.
+   */
+  thread?: SessionOptions['thread'] | 'auto';
   /**
    * Instances of the model that run batches side by side (Triton's instance group); default 1. Each opens its own
    * session with `intraOpThreads` threads; unset or 0 with several instances gives each an equal share of the cores.
+   * `auto`, on a CPU of two cores or more: one instance per core (at most {@link AUTO_MAX_INSTANCES}) of one core's
+   * threads each, for runs side by side, and one more of every core for a run that has the machine to itself (see
+   * {@link SessionPool}'s `solo`): a copy of the weights per instance. One instance on a GPU or a single core.
    */
-  instances?: number;
+  instances?: number | 'auto';
   /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
   maxBatchSize?: number;
   /** Dynamic batching: longest wait for a batch to fill. Default 2 ms. */
@@ -49,7 +60,7 @@ export interface LoadedModel {
   loadSeconds: number;
   batcher: DynamicBatcher;
   /** Runs `feeds` through the batcher. */
-  run(feeds: TensorMap): Promise<BatchedResult>;
+  run(feeds: BatchFeeds): Promise<BatchedResult>;
   /** A zero-filled input of `rows` rows for every model input (dynamic non-batch dimensions become 1). */
   zeroFeeds(rows: number): TensorMap;
   /** Waits for queued and running batches, then releases the session. */
@@ -72,6 +83,42 @@ function zeroTensor(spec: TensorSpec, rows: number): ort.Tensor {
 }
 
 /**
+ * With `thread: 'auto'`, a model whose batch-1 run takes less than this (and whose largest batch takes less than
+ * four times this) runs on the main thread. A worker's round trip (a message each way, each waking a thread)
+ * costs about 0.1 ms on an idle machine and far more on a busy one; blocking the event loop for a run this short
+ * costs less.
+ */
+export const MAIN_THREAD_RUN_MS = 0.5;
+
+/** Most side-by-side instances `instances: 'auto'` opens (beside the solo one): each is a copy of the weights. */
+export const AUTO_MAX_INSTANCES = 4;
+
+/**
+ * Whether `thread: 'auto'` should move the model to the main thread: on the CPU, on a worker (so its runs can be
+ * timed without the hand-over), and fast enough (see {@link MAIN_THREAD_RUN_MS}).
+ */
+async function runsFasterOnMainThread(opened: { session: RunnableSession; provider: ExecutionProvider }, asked: boolean, feeds: (rows: number) => TensorMap, maxBatchSize: number): Promise<boolean> {
+  if (!asked || opened.provider !== 'cpu' || !(opened.session instanceof WorkerSession)) return false;
+  await opened.session.run(feeds(1));
+  const runMs = await workerRunMs(opened.session, feeds, maxBatchSize);
+  return runMs.batch1 < MAIN_THREAD_RUN_MS && runMs.largest < 4 * MAIN_THREAD_RUN_MS;
+}
+
+/** Times batch-1 and largest-batch runs as the worker measures them: the median of a few runs each. */
+async function workerRunMs(session: WorkerSession, feeds: (rows: number) => TensorMap, maxBatchSize: number): Promise<{ batch1: number; largest: number }> {
+  const time = async (rows: number, runs: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      await session.run(feeds(rows));
+      times.push(session.lastRunMs);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  };
+  const batch1 = await time(1, 5);
+  return { batch1, largest: maxBatchSize > 1 && batch1 < MAIN_THREAD_RUN_MS ? await time(maxBatchSize, 3) : batch1 };
+}
+
+/**
  * Resolves a model version in the repository, opens it on the best provider, checks that the model's inputs match
  * its config, and warms it up (a first run at batch 1 and at the largest batch) so the first request is not slow.
  */
@@ -79,22 +126,46 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const started = performance.now();
   const version = options.resolved ?? (await autoCompleteModelVersion(options));
   const { config } = version;
-  const instances = Math.max(1, options.instances ?? 1);
+  // Explicit instance counts keep dividing the cores as they always did; `auto` also heeds a container's CPU limit.
+  const auto = options.instances === 'auto';
+  const cores = auto ? usableCores() : availableParallelism();
+  const instances = auto ? Math.min(cores, AUTO_MAX_INSTANCES) : Math.max(1, Number(options.instances ?? 1));
   // onnxruntime alone would give every instance every core.
-  const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(availableParallelism() / instances)) : undefined);
-  const open = (provider?: ProviderPreference) =>
+  const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(cores / instances)) : undefined);
+  // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
+  const buffers = new BufferPool(instances + 2);
+  const open = (provider?: ProviderPreference, thread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker', threads = intraOpThreads) =>
     createInferenceSession({
+      buffers,
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
-      intraOpThreads,
+      intraOpThreads: threads,
       allowSpinning: options.allowSpinning,
-      thread: options.thread,
+      thread,
       onFallback: options.onFallback,
     });
-  const opened = await open();
-  // The other instances go straight to the provider the first one got, so a fallback is tried and logged once.
-  const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
-  const session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
+  // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU).
+  const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || cores) : open());
+  const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
+  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
+  let session = new SessionPool([opened.session]);
+  const onMainThread = await runsFasterOnMainThread(opened, options.thread === 'auto' && (auto || instances === 1), zeroFeeds, maxBatchSize);
+  if (onMainThread) {
+    // Small ops gain nothing from a second intra-op thread but the wake-up it costs.
+    const main = await open(opened.provider, 'main', options.intraOpThreads || 1);
+    await session.release();
+    session = new SessionPool([main.session]);
+  } else if (auto && opened.provider === 'cpu' && cores >= 2) {
+    // The others go straight to the provider the first one got, so a fallback is tried and logged once.
+    const narrow = await Promise.all(Array.from({ length: instances }, () => open(opened.provider)));
+    session = new SessionPool(
+      narrow.map((o) => o.session),
+      { solo: opened.session },
+    );
+  } else if (!auto && instances > 1) {
+    const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
+    session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
+  }
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
     config.outputs.map((s) => s.name).find((name) => !session.outputNames.includes(name)) !== undefined;
@@ -104,18 +175,17 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     await session.release();
     throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
   }
-  const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
   const batcher = new DynamicBatcher({
-    run: onSimulatedDevice((feeds) => session.run(feeds), options.simulatedDevice),
+    run: onSimulatedDevice((feeds, info) => session.runBatch(feeds, info), options.simulatedDevice),
+    allocate: (bytes) => buffers.take(bytes),
     maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs ?? 2,
     // One batch per instance: a batch forms while the instances are busy.
     maxConcurrentBatches: session.size,
     onBatch: options.onBatch,
   });
-  const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
-  // Every instance is warmed up: running the pool once per instance at the same time reaches each of them.
-  const warmUp = (rows: number) => Promise.all(Array.from({ length: session.size }, () => session.run(zeroFeeds(rows))));
+  // Every instance is warmed up, each run directly on it.
+  const warmUp = (rows: number) => Promise.all(session.sessions.map((instance) => instance.run(zeroFeeds(rows))));
   await warmUp(1);
   if (maxBatchSize > 1) await warmUp(maxBatchSize);
 

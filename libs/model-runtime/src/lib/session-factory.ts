@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import type { BufferPool } from './buffer-pool';
 import { firstLine } from './error-message';
 import { SessionLoadError } from './session-load-error';
 import { WorkerSession, type RunnableSession } from './worker-session';
@@ -26,6 +27,8 @@ export interface SessionOptions {
   thread?: 'worker' | 'main';
   /** Told why CUDA was skipped when `auto` falls back to CPU. */
   onFallback?: (reason: string) => void;
+  /** Where a worker-thread session returns the input buffers moved to it (see {@link WorkerSession.runMovingInputs}). */
+  buffers?: BufferPool;
 }
 
 export interface LoadedSession {
@@ -44,7 +47,7 @@ async function create(options: SessionOptions, providers: ExecutionProvider[]): 
     ...(intraOpThreads && intraOpThreads > 0 && { intraOpNumThreads: intraOpThreads }),
     extra: { session: { intra_op: { allow_spinning: allowSpinning ? '1' : '0' } } },
   };
-  return thread === 'worker' ? WorkerSession.open(modelFile, sessionOptions) : ort.InferenceSession.create(modelFile, sessionOptions);
+  return thread === 'worker' ? WorkerSession.open(modelFile, sessionOptions, options.buffers) : ort.InferenceSession.create(modelFile, sessionOptions);
 }
 
 /**

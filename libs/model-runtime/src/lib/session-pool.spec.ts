@@ -49,4 +49,28 @@ describe('SessionPool', () => {
     await expect(pool.run(feed(1))).rejects.toThrow('bad input');
     expect((await pool.run(feed(2))).output.data[0]).toBe(2);
   });
+
+  it('gives a run that has the pool to itself to the solo instance, and runs side by side to the others', async () => {
+    const log: { name: string; concurrent: number }[] = [];
+    const state = { running: 0 };
+    const pool = new SessionPool([slowSession('a', 30, log, state), slowSession('b', 30, log, state)], { solo: slowSession('solo', 30, log, state) });
+    expect(pool.size).toBe(2);
+    expect(pool.sessions).toHaveLength(3);
+    await pool.run(feed(1));
+    await pool.run(feed(2));
+    expect(log.map((l) => l.name)).toEqual(['solo', 'solo']);
+    log.length = 0;
+    const outputs = await Promise.all([1, 2, 3, 4].map((v) => pool.run(feed(v))));
+    expect(outputs.map((o) => o.output.data[0])).toEqual([1, 2, 3, 4]);
+    // The first finds everything idle; the next go to the one-core instances, never a second run on the solo one.
+    expect(log[0].name).toBe('solo');
+    expect(log.slice(1).every((l) => l.name !== 'solo')).toBe(true);
+    expect(Math.max(...log.map((l) => l.concurrent))).toBe(3);
+    // A batch the batcher says is not alone (others queued behind it) never takes the solo instance.
+    log.length = 0;
+    await pool.runBatch(feed(5), { owned: false, alone: false });
+    await pool.runBatch(feed(6), { owned: false, alone: true });
+    expect(log.map((l) => l.name)).toEqual([expect.stringMatching(/^[ab]$/), 'solo']);
+  });
 });
+

@@ -17,13 +17,16 @@ export function simulatedDeviceOn(device: SimulatedDevice | undefined): device i
 }
 
 /** `run` with every call held for at least the simulated device time of its batch; `run` itself when the device is off. */
-export function onSimulatedDevice(run: (feeds: TensorMap) => Promise<TensorMap>, device: SimulatedDevice | undefined): (feeds: TensorMap) => Promise<TensorMap> {
+export function onSimulatedDevice<Rest extends unknown[]>(
+  run: (feeds: TensorMap, ...rest: Rest) => Promise<TensorMap>,
+  device: SimulatedDevice | undefined,
+): (feeds: TensorMap, ...rest: Rest) => Promise<TensorMap> {
   if (!simulatedDeviceOn(device)) return run;
   if (device.perBatchMs < 0 || device.perItemMs < 0) throw new Error(`simulated device times must be >= 0, got ${JSON.stringify(device)}`);
-  return async (feeds) => {
+  return async (feeds, ...rest) => {
     const rows = Object.values(feeds)[0]?.dims[0] ?? 1;
     const hold = new Promise((resolve) => setTimeout(resolve, device.perBatchMs + device.perItemMs * rows));
-    const [outputs] = await Promise.all([run(feeds), hold]);
+    const [outputs] = await Promise.all([run(feeds, ...rest), hold]);
     return outputs;
   };
 }

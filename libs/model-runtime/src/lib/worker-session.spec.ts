@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createTempRepository, type TempRepository } from '../../test/fixture-models';
+import { BufferPool } from './buffer-pool';
 import { WorkerSession } from './worker-session';
 
 describe('WorkerSession', () => {
@@ -35,6 +36,27 @@ describe('WorkerSession', () => {
       expect((feeds[local.inputNames[0]].data as Float32Array).length).toBe(3 * 28 * 28);
     } finally {
       await Promise.all([worker.release(), local.release()]);
+    }
+  });
+
+  it('moves inputs to the worker when asked, answers the same, and hands the buffers back to its pool', async () => {
+    const pool = new BufferPool();
+    const worker = await WorkerSession.open(digitsFile, {}, pool);
+    try {
+      const name = worker.inputNames[0];
+      const copied = await worker.run({ [name]: digitsInput(2) });
+      const input = digitsInput(2);
+      const buffer = (input.data as Float32Array).buffer as ArrayBuffer;
+      const moved = await worker.runMovingInputs({ [name]: input });
+      const output = worker.outputNames[0];
+      expect(Array.from(moved[output].data as Float32Array)).toEqual(Array.from(copied[output].data as Float32Array));
+      // Moved, not copied: the caller's buffer is now empty, and an equal one is back in the pool.
+      expect(buffer.byteLength).toBe(0);
+      expect(pool.held).toBe(2 * 28 * 28 * 4);
+      expect(pool.take(2 * 28 * 28 * 4).byteLength).toBe(2 * 28 * 28 * 4);
+      expect(pool.held).toBe(0);
+    } finally {
+      await worker.release();
     }
   });
 

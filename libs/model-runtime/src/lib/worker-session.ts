@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import type { BufferPool } from './buffer-pool';
 import type { TensorMap } from './dynamic-batcher';
 
 /** What the serving code needs of a session, whichever thread it runs on. `ort.InferenceSession` satisfies it. */
@@ -20,7 +21,7 @@ type WireTensors = Record<string, WireTensor>;
 type WorkerReply =
   | { kind: 'ready'; inputNames: string[]; outputNames: string[] }
   | { kind: 'open-failed'; message: string }
-  | { kind: 'result'; id: number; outputs: WireTensors }
+  | { kind: 'result'; id: number; outputs: WireTensors; runMs: number; inputs?: ArrayBuffer[] }
   | { kind: 'run-failed'; id: number; message: string };
 
 /**
@@ -52,8 +53,14 @@ ort.InferenceSession.create(workerData.modelFile, workerData.options).then(
       try {
         const feeds = {};
         for (const [name, t] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-        const { wire, transfer } = toWire(await session.run(feeds));
-        parentPort.postMessage({ kind: 'result', id: message.id, outputs: wire }, transfer);
+        const started = performance.now();
+        const outputs = await session.run(feeds);
+        const runMs = performance.now() - started;
+        const { wire, transfer } = toWire(outputs);
+        // Inputs that were moved here go back with the outputs, for the main thread to reuse.
+        const inputs = message.moved ? [...new Set(Object.values(message.feeds).map((t) => t.data.buffer))].filter((b) => b instanceof ArrayBuffer) : undefined;
+        if (inputs) transfer.push(...inputs);
+        parentPort.postMessage({ kind: 'result', id: message.id, outputs: wire, runMs, inputs }, transfer);
       } catch (error) {
         parentPort.postMessage({ kind: 'run-failed', id: message.id, message: String(error && error.message || error) });
       }
@@ -68,6 +75,16 @@ function toWire(feeds: TensorMap): WireTensors {
   return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { type: t.type, data: t.data, dims: t.dims }]));
 }
 
+/** The distinct plain ArrayBuffers under `feeds`, each once (a SharedArrayBuffer is shared, never moved). */
+function movableBuffers(feeds: TensorMap): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const tensor of Object.values(feeds)) {
+    const { buffer } = tensor.data as ArrayBufferView;
+    if (buffer instanceof ArrayBuffer) buffers.add(buffer);
+  }
+  return [...buffers];
+}
+
 function fromWire(wire: WireTensors): TensorMap {
   return Object.fromEntries(
     Object.entries(wire).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as ort.Tensor.DataTypeMap[ort.Tensor.Type], t.dims)]),
@@ -77,8 +94,9 @@ function fromWire(wire: WireTensors): TensorMap {
 /**
  * An onnxruntime session that lives on its own worker thread. onnxruntime-node runs `session.run` synchronously on
  * the calling thread, so a session on the main thread stops the event loop for the whole run: no request is parsed,
- * no image decode is started or finished, no health probe is answered meanwhile. Here the main thread only copies
- * the inputs over and gets the outputs back (transferred, not copied), and keeps serving while the model runs.
+ * no image decode is started or finished, no health probe is answered meanwhile. Here the main thread only hands
+ * the inputs over (copied, or moved with `runMovingInputs`) and gets the outputs back (moved, not copied), and keeps
+ * serving while the model runs.
  */
 export class WorkerSession implements RunnableSession {
   private nextId = 0;
@@ -86,18 +104,26 @@ export class WorkerSession implements RunnableSession {
   private exitError: Error | undefined;
   private released = false;
   private readonly exitListeners: ((error: Error) => void)[] = [];
+  /** session.run time of the latest run, as the worker measured it (without the hand-over there and back). */
+  lastRunMs = NaN;
 
   private constructor(
     private readonly worker: Worker,
     readonly inputNames: readonly string[],
     readonly outputNames: readonly string[],
+    private readonly buffers: BufferPool | undefined,
   ) {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.kind !== 'result' && reply.kind !== 'run-failed') return;
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      if (reply.kind === 'result') waiter?.resolve(fromWire(reply.outputs));
-      else waiter?.reject(new Error(reply.message));
+      if (reply.kind === 'result') {
+        if (reply.inputs && this.buffers) for (const buffer of reply.inputs) this.buffers.give(buffer);
+        this.lastRunMs = reply.runMs;
+        waiter?.resolve(fromWire(reply.outputs));
+      } else {
+        waiter?.reject(new Error(reply.message));
+      }
     });
     const fail = (error: Error) => {
       const first = this.exitError === undefined;
@@ -110,8 +136,11 @@ export class WorkerSession implements RunnableSession {
     worker.on('exit', (code) => fail(new Error(`session worker exited (code ${code})`)));
   }
 
-  /** Starts a worker and opens `modelFile` there with `options`; rejects with onnxruntime's message if it cannot. */
-  static open(modelFile: string, options: ort.InferenceSession.SessionOptions): Promise<WorkerSession> {
+  /**
+   * Starts a worker and opens `modelFile` there with `options`; rejects with onnxruntime's message if it cannot.
+   * Input buffers moved to the worker by `runMovingInputs` come back into `buffers`.
+   */
+  static open(modelFile: string, options: ort.InferenceSession.SessionOptions, buffers?: BufferPool): Promise<WorkerSession> {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { ortPath: require.resolve('onnxruntime-node'), modelFile, options },
@@ -124,7 +153,7 @@ export class WorkerSession implements RunnableSession {
         worker.off('error', reject);
         worker.off('exit', onExit);
         if (reply.kind === 'ready') {
-          resolve(new WorkerSession(worker, reply.inputNames, reply.outputNames));
+          resolve(new WorkerSession(worker, reply.inputNames, reply.outputNames, buffers));
         } else {
           void worker.terminate();
           reject(new Error(reply.kind === 'open-failed' ? reply.message : `unexpected first message from the session worker: ${reply.kind}`));
@@ -138,12 +167,26 @@ export class WorkerSession implements RunnableSession {
     this.exitListeners.push(listener);
   }
 
+  /** Runs the model on its thread. The inputs are copied there, so the caller keeps them. */
   run(feeds: TensorMap): Promise<TensorMap> {
+    return this.post(feeds, false);
+  }
+
+  /**
+   * Like `run`, but the input buffers are moved to the worker instead of copied: the caller's tensors are left
+   * empty, and the buffers come back, after the run, into the session's buffer pool.
+   */
+  runMovingInputs(feeds: TensorMap): Promise<TensorMap> {
+    return this.post(feeds, true);
+  }
+
+  private post(feeds: TensorMap, move: boolean): Promise<TensorMap> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'run', id, feeds: toWire(feeds) });
+      const moved = move ? movableBuffers(feeds) : [];
+      this.worker.postMessage({ kind: 'run', id, feeds: toWire(feeds), moved: moved.length > 0 }, moved);
     });
   }
 
