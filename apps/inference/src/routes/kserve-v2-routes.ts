@@ -42,7 +42,7 @@ const MODEL = '/v2/models/:name';
  * JSON only (no binary_tensor_data), and there is no classification, model_repository, statistics, sequence,
  * shared_memory, trace or logging extension.
  */
-export const V2_SERVER_METADATA: V2ServerMetadata = { name: 'autoscaled-inference', version: '0.1.0', extensions: [] };
+export const V2_SERVER_METADATA: V2ServerMetadata = { name: 'autoscaled-inference', version: '0.1.0', extensions: ['binary_tensor_data'] };
 const VERSIONED = '/v2/models/:name/versions/:version';
 
 /**
@@ -184,7 +184,7 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
   const errors = { 400: { description: 'bad tensor', schema: V2Error }, 404: { description: 'unknown model or version', schema: V2Error } };
   return {
     docs: [
-      { method: 'get', path: '/v2', summary: 'v2 server metadata: name, version, extensions supported (none)', tags: ['kserve-v2'], responses: { 200: { description: 'server metadata', schema: V2ServerMetadata } } },
+      { method: 'get', path: '/v2', summary: 'v2 server metadata: name, version, extensions supported (binary_tensor_data)', tags: ['kserve-v2'], responses: { 200: { description: 'server metadata', schema: V2ServerMetadata } } },
       { method: 'get', path: '/v2/health/live', summary: 'v2 server liveness', tags: ['kserve-v2'], responses: { 200: { description: 'live', schema: V2ServerLive } } },
       { method: 'get', path: '/v2/health/ready', summary: 'v2 server readiness', tags: ['kserve-v2'], responses: { 200: { description: 'ready', schema: V2ServerReady } } },
       ...['/v2/models/{name}', '/v2/models/{name}/versions/{version}'].flatMap((path) => [

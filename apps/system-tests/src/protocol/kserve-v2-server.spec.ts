@@ -7,7 +7,7 @@ import { startInferenceProcess } from '../support/stack';
 
 /**
  * KServe / Open Inference Protocol v2 server metadata: GET /v2 answers `{ name, version, extensions }`, with only
- * the extensions the server implements (none), as a standard v2 client expects, and the OpenAPI document says so.
+ * the extensions the server implements (binary tensor data), as a standard v2 client expects, and the OpenAPI document says so.
  */
 describe('KServe v2 GET /v2 on a real inference process', () => {
   let inference: RunningNodeService;
@@ -24,7 +24,7 @@ describe('KServe v2 GET /v2 on a real inference process', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const metadata = V2ServerMetadata.parse(await response.json());
     const { version } = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(metadata).toEqual({ name: 'autoscaled-inference', version, extensions: [] });
+    expect(metadata).toEqual({ name: 'autoscaled-inference', version, extensions: ['binary_tensor_data'] });
     // The trailing-slash form standard clients sometimes send answers the same.
     expect(await (await fetch(`${inference.url}/v2/`)).json()).toEqual(metadata);
 
