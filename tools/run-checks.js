@@ -1,7 +1,14 @@
-// `npm test`: lint, test and build every project with Nx, then print the workspace's test totals.
+// `npm test`: check formatting, lint, test and build every project with Nx, then print the workspace's test totals.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+
+// Formatting first: it takes seconds, and a file Prettier would change fails the run (`npm run format` fixes it).
+const format = spawnSync('npx', ['prettier', '--check', '**/*.{ts,js,mjs}'], { stdio: 'inherit' });
+if (format.status !== 0) {
+  console.error('\nformatting: run `npm run format` and commit the result');
+  process.exit(format.status ?? 1);
+}
 
 const totalsFile = path.join(__dirname, '..', 'tmp', 'test-totals.jsonl');
 fs.rmSync(totalsFile, { force: true });

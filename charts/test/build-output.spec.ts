@@ -73,7 +73,13 @@ it('the built dispatcher and inference start from dist with the environment the 
   models = tinyDigitsRepository('2');
   const inferenceEnv = chartEnv('autoscaled-inference-inference-digits-cnn', { MODEL_REPOSITORY: models.root });
   expect(inferenceEnv).toMatchObject({ MODEL_NAME: 'digits-cnn', MODEL_VERSION: '2', ORT_PROVIDERS: 'cpu' });
-  const inference = await startNodeService({ name: 'inference', entry: 'dist/apps/inference/main.js', env: inferenceEnv, readyPath: '/readyz', readyTimeoutMs: 90_000 });
+  const inference = await startNodeService({
+    name: 'inference',
+    entry: 'dist/apps/inference/main.js',
+    env: inferenceEnv,
+    readyPath: '/readyz',
+    readyTimeoutMs: 90_000,
+  });
   started.push(inference);
   const dispatcherEnv = chartEnv('autoscaled-inference-dispatcher', { REDIS_URL: redis.url, INFERENCE_URLS: `digits-cnn=${inference.url}` });
   disposeChart();
@@ -110,4 +116,3 @@ it('the built apps accept the environment docker-compose.yml gives them', async 
   started.push(dispatcher);
   expect((await fetch(`${dispatcher.url}/ready`)).status).toBe(200);
 });
-

@@ -14,15 +14,30 @@ import { chartDir, disposeChart, ofKind, render, scenarioFile, SCENARIOS, valida
 
 afterAll(() => disposeChart());
 
-type Container = { name: string; image: string; env?: { name: string; value?: string; valueFrom?: unknown }[]; resources?: { limits?: Record<string, unknown> }; securityContext?: Record<string, unknown>; command?: string[] };
-type PodSpec = { containers: Container[]; terminationGracePeriodSeconds?: number; securityContext?: Record<string, unknown>; nodeSelector?: Record<string, string>; tolerations?: unknown[]; volumes?: Record<string, unknown>[] };
+type Container = {
+  name: string;
+  image: string;
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  resources?: { limits?: Record<string, unknown> };
+  securityContext?: Record<string, unknown>;
+  command?: string[];
+};
+type PodSpec = {
+  containers: Container[];
+  terminationGracePeriodSeconds?: number;
+  securityContext?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown[];
+  volumes?: Record<string, unknown>[];
+};
 const podSpec = (o: K8sObject) => (o.spec as { template: { spec: PodSpec } }).template.spec;
 const named = (objects: K8sObject[], kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 };
-const triggers = (so: K8sObject) => (so.spec as { triggers: { type: string; metadata: Record<string, string>; metricType?: string; authenticationRef?: { name: string } }[] }).triggers;
+const triggers = (so: K8sObject) =>
+  (so.spec as { triggers: { type: string; metadata: Record<string, string>; metricType?: string; authenticationRef?: { name: string } }[] }).triggers;
 const env = (c: Container, name: string) => c.env?.find((e) => e.name === name);
 const MONITORING_KINDS = new Set(['ServiceMonitor', 'PrometheusRule']);
 
@@ -75,7 +90,7 @@ it.each(SCENARIOS)('scenario %s holds no admin/admin and no default password', (
 describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same release)', () => {
   const objects = () => render('default');
 
-  it('applies KEDA objects as ordinary release resources (KEDA\'s CRDs are applied before the release)', () => {
+  it("applies KEDA objects as ordinary release resources (KEDA's CRDs are applied before the release)", () => {
     const so = named(objects(), 'ScaledObject', 'autoscaled-inference-inference-digits-cnn');
     expect(so.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
   });
@@ -94,7 +109,8 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
       type: 'prometheus',
       metadata: {
         // One reading of the queue per state (every dispatcher pod reports all of it), this release's only.
-        query: 'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn",state=~"waiting|prioritized|active"}))',
+        query:
+          'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn",state=~"waiting|prioritized|active"}))',
         threshold: '10',
         // kube-prometheus-stack cuts its fullname to 26 characters: "<release>-kube-prometheus-stack" → "autoscaled-inference-kube".
         serverAddress: 'http://autoscaled-inference-kube-prometheus.autoscaled-inference.svc:9090',
@@ -104,7 +120,11 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
 
   it('labels every ServiceMonitor with this release so kube-prometheus-stack selects it', () => {
     const monitors = ofKind(objects(), 'ServiceMonitor');
-    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['autoscaled-inference-dispatcher', 'autoscaled-inference-inference-digits-cnn', 'autoscaled-inference-inference-tiny-lm']);
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual([
+      'autoscaled-inference-dispatcher',
+      'autoscaled-inference-inference-digits-cnn',
+      'autoscaled-inference-inference-tiny-lm',
+    ]);
     for (const m of monitors) expect(m.metadata.labels?.release).toBe('autoscaled-inference');
     expect(named(objects(), 'PrometheusRule', 'autoscaled-inference-alerts').metadata.labels?.release).toBe('autoscaled-inference');
   });
@@ -124,7 +144,9 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
   });
 
   it('deploys the text-generation model beside the classifier: larger resources, latest version, its own ScaledObject of at most 3 replicas on its own backlog', () => {
-    const deployments = ofKind(objects(), 'Deployment').map((d) => d.metadata.name).filter((n) => n.startsWith('autoscaled-inference-inference-'));
+    const deployments = ofKind(objects(), 'Deployment')
+      .map((d) => d.metadata.name)
+      .filter((n) => n.startsWith('autoscaled-inference-inference-'));
     expect(deployments.sort()).toEqual(['autoscaled-inference-inference-digits-cnn', 'autoscaled-inference-inference-tiny-lm']);
     const lm = podSpec(named(objects(), 'Deployment', 'autoscaled-inference-inference-tiny-lm')).containers[0];
     expect(lm.resources).toEqual({ requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } });
@@ -137,7 +159,11 @@ describe('default scenario (KEDA, kube-prometheus-stack and Loki in the same rel
 
     const so = named(objects(), 'ScaledObject', 'autoscaled-inference-inference-tiny-lm');
     expect(so.spec).toMatchObject({ scaleTargetRef: { name: 'autoscaled-inference-inference-tiny-lm' }, minReplicaCount: 1, maxReplicaCount: 3 });
-    expect(triggers(so)[1].metadata).toMatchObject({ query: 'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="tiny-lm",state=~"waiting|prioritized|active"}))', threshold: '4' });
+    expect(triggers(so)[1].metadata).toMatchObject({
+      query:
+        'sum(max by (state) (dispatcher_queue_depth{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="tiny-lm",state=~"waiting|prioritized|active"}))',
+      threshold: '4',
+    });
     expect(named(objects(), 'ScaledObject', 'autoscaled-inference-inference-digits-cnn').spec).toMatchObject({ maxReplicaCount: 5 });
   });
 
@@ -185,7 +211,9 @@ describe('KEDA separate-release scenario', () => {
     expect(triggers(so)[1].metadata.serverAddress).toBe('http://prometheus-server.monitoring.svc:80');
     expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
     expect(ofKind(objects, 'PrometheusRule')).toEqual([]);
-    const pod = (named(objects, 'Deployment', 'autoscaled-inference-inference-digits-cnn').spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata;
+    const pod = (
+      named(objects, 'Deployment', 'autoscaled-inference-inference-digits-cnn').spec as { template: { metadata: { annotations: Record<string, string> } } }
+    ).template.metadata;
     expect(pod.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' });
     expect(env(podSpec(named(objects, 'Deployment', 'autoscaled-inference-dispatcher')).containers[0], 'LOKI_URL')).toBeUndefined();
   });
@@ -248,7 +276,8 @@ describe('Prometheus-trigger scenario (Mimir with basic auth)', () => {
     expect(latency).toMatchObject({
       metricType: 'Value',
       metadata: {
-        query: '(histogram_quantile(0.99, sum by (le) (rate(dispatcher_e2e_latency_seconds_bucket{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn"}[1m]))) >= 0) or vector(0)',
+        query:
+          '(histogram_quantile(0.99, sum by (le) (rate(dispatcher_e2e_latency_seconds_bucket{namespace="autoscaled-inference",job="autoscaled-inference-dispatcher",model="digits-cnn"}[1m]))) >= 0) or vector(0)',
         threshold: '0.33',
       },
     });
@@ -259,8 +288,13 @@ describe('Prometheus-trigger scenario (Mimir with basic auth)', () => {
     expect(triggers(named(objects(), 'ScaledObject', 'autoscaled-inference-dispatcher')).map((t) => t.type)).toEqual(['cpu', 'prometheus']);
     const policies = ofKind(objects(), 'NetworkPolicy');
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(['autoscaled-inference-inference-digits-cnn', 'autoscaled-inference-redis']);
-    const inference = named(objects(), 'NetworkPolicy', 'autoscaled-inference-inference-digits-cnn').spec as { ingress: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }[] };
-    expect(inference.ingress[0].from[0].podSelector?.matchLabels).toEqual({ 'app.kubernetes.io/name': 'dispatcher', 'app.kubernetes.io/instance': 'autoscaled-inference' });
+    const inference = named(objects(), 'NetworkPolicy', 'autoscaled-inference-inference-digits-cnn').spec as {
+      ingress: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }[];
+    };
+    expect(inference.ingress[0].from[0].podSelector?.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'dispatcher',
+      'app.kubernetes.io/instance': 'autoscaled-inference',
+    });
     const apiKeys = named(objects(), 'Secret', 'autoscaled-inference-dispatcher-api-keys');
     expect(apiKeys.data).toHaveProperty('api-keys');
     expect(env(podSpec(named(objects(), 'Deployment', 'autoscaled-inference-dispatcher')).containers[0], 'API_KEYS')?.valueFrom).toEqual({
@@ -275,7 +309,12 @@ describe('redis-trigger scenario', () => {
     const so = named(objects, 'ScaledObject', 'autoscaled-inference-inference-digits-cnn');
     expect(triggers(so)[1]).toEqual({
       type: 'redis',
-      metadata: { address: 'autoscaled-inference-redis.autoscaled-inference.svc:6379', listName: 'bull:digits-cnn:wait', listLength: '10', activationListLength: '0' },
+      metadata: {
+        address: 'autoscaled-inference-redis.autoscaled-inference.svc:6379',
+        listName: 'bull:digits-cnn:wait',
+        listLength: '10',
+        activationListLength: '0',
+      },
       authenticationRef: { name: 'autoscaled-inference-inference-digits-cnn-redis' },
     });
     const auth = named(objects, 'TriggerAuthentication', 'autoscaled-inference-inference-digits-cnn-redis');

@@ -95,7 +95,9 @@ it('lets inference scale (no host port), keeps host ports unique and wires the a
   expect(new Set(hostPorts).size).toBe(hostPorts.length);
   const env = services.dispatcher.environment!;
   expect(env.REDIS_URL).toBe('redis://redis:6379');
-  expect(env.INFERENCE_URLS).toBe(`digits-cnn=http://inference:${services.inference.environment!.PORT},tiny-lm=http://inference-lm:${services['inference-lm'].environment!.PORT}`);
+  expect(env.INFERENCE_URLS).toBe(
+    `digits-cnn=http://inference:${services.inference.environment!.PORT},tiny-lm=http://inference-lm:${services['inference-lm'].environment!.PORT}`,
+  );
   for (const app of APPS) expect(services[app].environment!.LOKI_URL).toBe('http://loki:3100');
 });
 
@@ -124,7 +126,11 @@ it('has Prometheus scrape every app on its real port and load the alert rules it
   for (const app of [...APPS, 'inference-lm']) expect([app, targets.get(app)]).toEqual([app, services[app].environment!.PORT]);
   for (const file of config.rule_files) expect(existsSync(hostPathOf(prometheus, file)!)).toBe(true);
   const provisioning = hostPathOf(services.grafana, '/etc/grafana/provisioning/datasources/datasources.yaml')!;
-  expect(parse(readFileSync(provisioning, 'utf8')).datasources.map((d: { uid: string }) => d.uid).sort()).toEqual(['loki', 'prometheus']);
+  expect(
+    parse(readFileSync(provisioning, 'utf8'))
+      .datasources.map((d: { uid: string }) => d.uid)
+      .sort(),
+  ).toEqual(['loki', 'prometheus']);
   expect(existsSync(hostPathOf(services.grafana, '/var/lib/grafana/dashboards/overview.json')!)).toBe(true);
 });
 
@@ -137,7 +143,9 @@ it('dashboards pick their datasources through variables of the provisioned types
     const panels: { id: number; datasource: { type: string; uid: string }; targets: { datasource: { type: string; uid: string } }[] }[] = dashboard.panels;
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
     // A datasource variable resolves to the default datasource of its type (compose provisions one of each).
-    const variables = new Map<string, string>(dashboard.templating.list.filter((v: { type: string }) => v.type === 'datasource').map((v: { name: string; query: string }) => [v.name, v.query]));
+    const variables = new Map<string, string>(
+      dashboard.templating.list.filter((v: { type: string }) => v.type === 'datasource').map((v: { name: string; query: string }) => [v.name, v.query]),
+    );
     for (const p of panels) {
       for (const ds of [p.datasource, ...p.targets.map((t) => t.datasource)]) {
         const variable = /^\$\{(\w+)\}$/.exec(ds.uid)?.[1];

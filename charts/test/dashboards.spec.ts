@@ -9,8 +9,16 @@ import { join } from 'node:path';
 import { CHART_DIR } from '../tools/helm';
 import { promtoolAvailable, promtoolTestRules, seriesString } from '../tools/promtool';
 
-interface Target { refId: string; expr: string; legendFormat?: string; datasource?: { type: string; uid: string } }
-interface Override { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] }
+interface Target {
+  refId: string;
+  expr: string;
+  legendFormat?: string;
+  datasource?: { type: string; uid: string };
+}
+interface Override {
+  matcher: { id: string; options: string };
+  properties: { id: string; value: unknown }[];
+}
 interface Panel {
   id: number;
   type: string;
@@ -19,8 +27,20 @@ interface Panel {
   targets: Target[];
   fieldConfig?: { defaults?: { unit?: string }; overrides?: Override[] };
 }
-interface Variable { name: string; type: string; query?: unknown; datasource?: { type: string; uid: string }; includeAll?: boolean; multi?: boolean; allValue?: string }
-interface Dashboard { __inputs?: { name: string; type: string; pluginId: string }[]; panels: Panel[]; templating: { list: Variable[] } }
+interface Variable {
+  name: string;
+  type: string;
+  query?: unknown;
+  datasource?: { type: string; uid: string };
+  includeAll?: boolean;
+  multi?: boolean;
+  allValue?: string;
+}
+interface Dashboard {
+  __inputs?: { name: string; type: string; pluginId: string }[];
+  panels: Panel[];
+  templating: { list: Variable[] };
+}
 
 const DIR = join(CHART_DIR, 'dashboards');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
@@ -55,7 +75,12 @@ describe.each(FILES)('%s', (file) => {
   });
 
   it('picks its datasources from variables, never from a hard-coded uid', () => {
-    const uses = new Set(d().panels.flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)]).filter(Boolean).map((ds) => `${ds!.type}:${ds!.uid}`));
+    const uses = new Set(
+      d()
+        .panels.flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)])
+        .filter(Boolean)
+        .map((ds) => `${ds!.type}:${ds!.uid}`),
+    );
     for (const use of uses) expect(['prometheus:${datasource}', 'loki:${loki_datasource}']).toContain(use);
     if (usesPrometheus()) expect(variable('datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
     if (usesLoki()) expect(variable('loki_datasource')).toMatchObject({ type: 'datasource', query: 'loki' });
@@ -71,8 +96,13 @@ describe.each(FILES)('%s', (file) => {
     for (const { panel: p, target } of promTargets(d())) {
       for (const s of selectors(target.expr)) {
         expect([p.title, s.metric, s.matchers]).toEqual([p.title, s.metric, expect.stringContaining('namespace=~"$namespace"')]);
-        if (appMetric(s.metric)) expect([p.title, s.metric, s.matchers]).toEqual([p.title, s.metric, expect.stringMatching(/job=~"\$(dispatcher_job|inference_job)/)]);
-        if (/^(dispatcher_queue_depth|dispatcher_jobs_total|dispatcher_e2e|dispatcher_enqueued|dispatcher_drain_rate|inference_(requests|latency|batch|in_flight|exceptions|provider)|generation_)/.test(s.metric)) {
+        if (appMetric(s.metric))
+          expect([p.title, s.metric, s.matchers]).toEqual([p.title, s.metric, expect.stringMatching(/job=~"\$(dispatcher_job|inference_job)/)]);
+        if (
+          /^(dispatcher_queue_depth|dispatcher_jobs_total|dispatcher_e2e|dispatcher_enqueued|dispatcher_drain_rate|inference_(requests|latency|batch|in_flight|exceptions|provider)|generation_)/.test(
+            s.metric,
+          )
+        ) {
           expect([p.title, s.metric, s.matchers]).toEqual([p.title, s.metric, expect.stringContaining('model=~"$model"')]);
         }
       }
@@ -103,11 +133,14 @@ describe('overview.json', () => {
   it('error rate: ratios in percent, exceptions per second on their own axis', () => {
     const p = panel(d(), /^Error rate/);
     for (const t of p.targets) {
-      expect([t.expr, unitOf(p, t.refId)]).toEqual([t.expr, /inference_exceptions_total/.test(t.expr) && !t.expr.includes(' / ') ? expect.stringMatching(/ps$|^reqps$|^ops$/) : 'percentunit']);
+      expect([t.expr, unitOf(p, t.refId)]).toEqual([
+        t.expr,
+        /inference_exceptions_total/.test(t.expr) && !t.expr.includes(' / ') ? expect.stringMatching(/ps$|^reqps$|^ops$/) : 'percentunit',
+      ]);
     }
   });
 
-  it('CPU: the process counter selected by namespace and job (the operator renames the app\'s service label), shown per pod', () => {
+  it("CPU: the process counter selected by namespace and job (the operator renames the app's service label), shown per pod", () => {
     const p = panel(d(), /^CPU/);
     const process = p.targets.find((t) => t.expr.includes('process_cpu_seconds_total'))!;
     expect(process.expr).not.toMatch(/service=/);
@@ -116,7 +149,7 @@ describe('overview.json', () => {
     expect(p.fieldConfig?.defaults?.unit).toBe('cores');
   });
 
-  it('GPU: the DCGM exporter for this namespace\'s pods and the inference service\'s own reading, in percent, memory (MiB) on its own axis', () => {
+  it("GPU: the DCGM exporter for this namespace's pods and the inference service's own reading, in percent, memory (MiB) on its own axis", () => {
     const p = panel(d(), /^GPU/);
     const exprs = p.targets.map((t) => t.expr).join('\n');
     expect(exprs).toMatch(/DCGM_FI_DEV_GPU_UTIL\{namespace=~"\$namespace", pod=~"\.\*inference-\.\*"\}/);
@@ -135,18 +168,25 @@ describe('overview.json', () => {
       .replace(/\$model/g, 'digits-cnn')
       .replace(/\$__rate_interval/g, '1m');
     const series = ['p1', 'p2'].map((pod) => ({
-      series: seriesString('dispatcher_queue_depth', { namespace: 'autoscaled-inference', job: 'autoscaled-inference-dispatcher', pod, model: 'digits-cnn', state: 'waiting' }),
+      series: seriesString('dispatcher_queue_depth', {
+        namespace: 'autoscaled-inference',
+        job: 'autoscaled-inference-dispatcher',
+        pod,
+        model: 'digits-cnn',
+        state: 'waiting',
+      }),
       values: '7x10',
     }));
-    const result = promtoolTestRules([], [
-      { interval: '1m', input_series: series, promql_expr_test: [{ expr: `sum(${expr})`, eval_time: '5m', exp_samples: [{ labels: '{}', value: 7 }] }] },
-    ]);
+    const result = promtoolTestRules(
+      [],
+      [{ interval: '1m', input_series: series, promql_expr_test: [{ expr: `sum(${expr})`, eval_time: '5m', exp_samples: [{ labels: '{}', value: 7 }] }] }],
+    );
     expect(result.output).not.toMatch(/FAILED/);
     expect(result.ok).toBe(true);
   });
 });
 
-describe('logs.json and the overview\'s logs panel', () => {
+describe("logs.json and the overview's logs panel", () => {
   it('select streams by the labels the apps send (service, namespace) and parse the JSON lines', () => {
     const queries = all().flatMap(([, d]) => d.panels.filter((p) => p.datasource?.type === 'loki').flatMap((p) => p.targets.map((t) => t.expr)));
     expect(queries.length).toBeGreaterThan(2);

@@ -33,8 +33,14 @@ const lockFile = join(CHART_DIR, 'Chart.lock');
 const lock = () => parse(readFileSync(lockFile, 'utf8')) as Lock;
 const fixture = () => parse(readFileSync(join(__dirname, 'fixtures', 'dependency-globals.yaml'), 'utf8')) as Record<string, DependencyGlobals>;
 const remote = (deps: ChartDependency[]) => deps.filter((d) => !d.repository?.startsWith('file://'));
-const get = (obj: unknown, path: string) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
-const isSet = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+const get = (obj: unknown, path: string) =>
+  path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+const isSet = (v: unknown) =>
+  v !== undefined &&
+  v !== null &&
+  v !== '' &&
+  !(Array.isArray(v) && v.length === 0) &&
+  !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
 
 describe('Chart.lock', () => {
   it('exists and locks every dependency of Chart.yaml, in order, at an exact version', () => {

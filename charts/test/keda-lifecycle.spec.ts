@@ -21,15 +21,24 @@ const KEDA_KINDS = ['ScaledObject', 'TriggerAuthentication'];
 const kedaObjects = (objects: K8sObject[]) => objects.filter((o) => KEDA_KINDS.includes(o.kind));
 const hooks = (objects: K8sObject[]) => objects.filter((o) => o.metadata.annotations?.['helm.sh/hook']);
 type Container = { name: string; image: string; command?: string[]; args?: string[]; env?: { name: string; value?: string }[] };
-type JobSpec = { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: { serviceAccountName: string; automountServiceAccountToken?: boolean; containers: Container[]; securityContext: Record<string, unknown> } } };
+type JobSpec = {
+  backoffLimit: number;
+  activeDeadlineSeconds: number;
+  template: { spec: { serviceAccountName: string; automountServiceAccountToken?: boolean; containers: Container[]; securityContext: Record<string, unknown> } };
+};
 
 describe('sameRelease (KEDA installed by this release)', () => {
   // Every KEDA object the chart can render: models with redis and prometheus backlogs, basic auth, the dispatcher's ScaledObject.
   const everything = () =>
     renderWith('default', [
-      '--set', 'global.prometheus.basicAuth.enabled=true', '--set', 'global.prometheus.basicAuth.existingSecret=auth',
-      '--set', 'dispatcher.autoscaling.enabled=true',
-      '--set-json', 'global.models=[{"name":"a"},{"name":"b","autoscaling":{"backlog":{"type":"redis"}}}]',
+      '--set',
+      'global.prometheus.basicAuth.enabled=true',
+      '--set',
+      'global.prometheus.basicAuth.existingSecret=auth',
+      '--set',
+      'dispatcher.autoscaling.enabled=true',
+      '--set-json',
+      'global.models=[{"name":"a"},{"name":"b","autoscaling":{"backlog":{"type":"redis"}}}]',
     ]);
 
   it('renders ScaledObjects and TriggerAuthentications as ordinary resources, so upgrades patch them and rollbacks restore them', () => {
@@ -69,9 +78,16 @@ describe('sameRelease (KEDA installed by this release)', () => {
     const [kubectl] = pod.containers;
     expect(kubectl.image).toMatch(/^registry\.k8s\.io\/kubectl:v\d+\.\d+\.\d+$/);
     expect([...(kubectl.command ?? []), ...(kubectl.args ?? [])]).toEqual([
-      'kubectl', 'delete', 'scaledobjects.keda.sh,triggerauthentications.keda.sh',
-      '--namespace', 'autoscaled-inference', '--selector', 'app.kubernetes.io/instance=autoscaled-inference',
-      '--ignore-not-found', '--wait=true', '--timeout=120s',
+      'kubectl',
+      'delete',
+      'scaledobjects.keda.sh,triggerauthentications.keda.sh',
+      '--namespace',
+      'autoscaled-inference',
+      '--selector',
+      'app.kubernetes.io/instance=autoscaled-inference',
+      '--ignore-not-found',
+      '--wait=true',
+      '--timeout=120s',
     ]);
     // kubectl's own timeout ends first, so a stuck finalizer fails the hook with kubectl's message.
     expect(job.activeDeadlineSeconds).toBeGreaterThan(120);
@@ -90,7 +106,9 @@ describe('sameRelease (KEDA installed by this release)', () => {
   });
 
   it("refuses to install into a cluster without KEDA's CRDs, saying how to apply them", () => {
-    expect(renderError('default', clusterWith('monitoring.coreos.com/v1'))).toMatch(/KEDA's CRDs \(keda\.sh\/v1alpha1\) are not in the cluster.*keda-.*-crds\.yaml/s);
+    expect(renderError('default', clusterWith('monitoring.coreos.com/v1'))).toMatch(
+      /KEDA's CRDs \(keda\.sh\/v1alpha1\) are not in the cluster.*keda-.*-crds\.yaml/s,
+    );
     expect(kedaObjects(renderWith('default', clusterWith('monitoring.coreos.com/v1', 'keda.sh/v1alpha1'))).length).toBeGreaterThan(0);
   });
 
@@ -147,7 +165,9 @@ describe('helm install against a cluster (helm template --dry-run=server on a st
   it("refuses a cluster without KEDA's CRDs, saying how to apply them", async () => {
     const result = await install('default', { apis: without('keda.sh/v1alpha1') });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/KEDA's CRDs \(keda\.sh\/v1alpha1\) are not in the cluster.*kubectl apply --server-side -f https:\/\/github\.com\/kedacore\/keda\/releases\/download\//s);
+    expect(result.stderr).toMatch(
+      /KEDA's CRDs \(keda\.sh\/v1alpha1\) are not in the cluster.*kubectl apply --server-side -f https:\/\/github\.com\/kedacore\/keda\/releases\/download\//s,
+    );
   });
 
   it('passes an upgrade of the release that owns the cluster-scoped objects', async () => {
@@ -162,9 +182,21 @@ describe('helm install against a cluster (helm template --dry-run=server on a st
   });
 
   it.each([
-    ['KEDA of another release', owned('rbac.authorization.k8s.io/v1', 'ClusterRole', 'keda-operator', 'keda', 'keda'), /ClusterRole keda-operator \(Helm release keda\/keda\)/],
-    ['the same release name in another namespace', owned('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'keda-admission', 'autoscaled-inference', 'staging'), /ValidatingWebhookConfiguration keda-admission \(Helm release staging\/autoscaled-inference\)/],
-    ['an external metrics server installed without Helm', owned('apiregistration.k8s.io/v1', 'APIService', 'v1beta1.external.metrics.k8s.io'), /APIService v1beta1\.external\.metrics\.k8s\.io \(not installed by Helm\)/],
+    [
+      'KEDA of another release',
+      owned('rbac.authorization.k8s.io/v1', 'ClusterRole', 'keda-operator', 'keda', 'keda'),
+      /ClusterRole keda-operator \(Helm release keda\/keda\)/,
+    ],
+    [
+      'the same release name in another namespace',
+      owned('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'keda-admission', 'autoscaled-inference', 'staging'),
+      /ValidatingWebhookConfiguration keda-admission \(Helm release staging\/autoscaled-inference\)/,
+    ],
+    [
+      'an external metrics server installed without Helm',
+      owned('apiregistration.k8s.io/v1', 'APIService', 'v1beta1.external.metrics.k8s.io'),
+      /APIService v1beta1\.external\.metrics\.k8s\.io \(not installed by Helm\)/,
+    ],
   ])('refuses a second KEDA: %s, naming global.keda.mode=separateRelease', async (_case, object, which) => {
     const result = await install('default', { objects: [object] });
     expect(result.status).not.toBe(0);
@@ -189,7 +221,8 @@ describe('helm install against a cluster (helm template --dry-run=server on a st
 
 it('every KEDA object of every scenario is an ordinary resource', () => {
   for (const scenario of ['default', 'redis-trigger', 'prometheus-trigger', 'scale-to-zero', 'gpu', 'external-redis']) {
-    for (const o of kedaObjects(render(scenario))) expect([scenario, o.metadata.name, o.metadata.annotations?.['helm.sh/hook']]).toEqual([scenario, o.metadata.name, undefined]);
+    for (const o of kedaObjects(render(scenario)))
+      expect([scenario, o.metadata.name, o.metadata.annotations?.['helm.sh/hook']]).toEqual([scenario, o.metadata.name, undefined]);
   }
   expect(ofKind(render('default'), 'Job').map((j) => j.metadata.name)).toEqual(['autoscaled-inference-keda-cleanup']);
 });

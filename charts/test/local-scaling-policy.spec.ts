@@ -16,10 +16,15 @@ function asPolicy(trigger: Trigger): Omit<TriggerPolicy, 'name'> {
   const md = trigger.metadata;
   if (trigger.type === 'cpu') return { type: 'Utilization', target: Number(md.value) };
   if (trigger.type === 'redis') return { type: 'AverageValue', target: Number(md.listLength), activationThreshold: Number(md.activationListLength ?? 0) };
-  return { type: (trigger.metricType as TriggerPolicy['type']) ?? 'AverageValue', target: Number(md.threshold), activationThreshold: Number(md.activationThreshold ?? 0) };
+  return {
+    type: (trigger.metricType as TriggerPolicy['type']) ?? 'AverageValue',
+    target: Number(md.threshold),
+    activationThreshold: Number(md.activationThreshold ?? 0),
+  };
 }
 
-const inferenceObjects = (objects: K8sObject[], kind: string) => ofKind(objects, kind).filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'inference');
+const inferenceObjects = (objects: K8sObject[], kind: string) =>
+  ofKind(objects, kind).filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'inference');
 
 it.each(SCENARIOS)('scenario %s: the local scaler reads the policy helm renders', (scenario) => {
   const objects = render(scenario);
@@ -29,7 +34,14 @@ it.each(SCENARIOS)('scenario %s: the local scaler reads the policy helm renders'
   expect(scaled.length + hpas.length).toBeGreaterThan(0);
   expect(models.filter((m) => m.policy).length).toBe(scaled.length + hpas.length);
   for (const so of scaled) {
-    const spec = so.spec as { minReplicaCount: number; maxReplicaCount: number; pollingInterval: number; cooldownPeriod: number; triggers: Trigger[]; advanced: { horizontalPodAutoscalerConfig: { behavior: unknown } } };
+    const spec = so.spec as {
+      minReplicaCount: number;
+      maxReplicaCount: number;
+      pollingInterval: number;
+      cooldownPeriod: number;
+      triggers: Trigger[];
+      advanced: { horizontalPodAutoscalerConfig: { behavior: unknown } };
+    };
     const model = models.find((m) => so.metadata.labels?.['autoscaled-inference/model'] === m.model);
     expect(model?.policy).toBeDefined();
     const policy = model!.policy!;
@@ -45,7 +57,12 @@ it.each(SCENARIOS)('scenario %s: the local scaler reads the policy helm renders'
     if (prometheus) expect(prometheus.metadata.query).toContain(`state=~"${model!.backlogStates}"`);
   }
   for (const hpa of hpas) {
-    const spec = hpa.spec as { minReplicas: number; maxReplicas: number; behavior: unknown; metrics: { resource: { target: { averageUtilization: number } } }[] };
+    const spec = hpa.spec as {
+      minReplicas: number;
+      maxReplicas: number;
+      behavior: unknown;
+      metrics: { resource: { target: { averageUtilization: number } } }[];
+    };
     const policy = models.find((m) => hpa.metadata.labels?.['autoscaled-inference/model'] === m.model)!.policy!;
     expect([policy.minReplicaCount, policy.maxReplicaCount]).toEqual([spec.minReplicas, spec.maxReplicas]);
     expect(policy.behavior).toEqual(spec.behavior);

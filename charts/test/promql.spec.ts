@@ -75,7 +75,11 @@ beforeAll(async () => {
     readyTimeoutMs: 90_000,
   });
   started.push(lm);
-  const generated = await fetch(`${lm.url}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'The whale', max_new_tokens: 4, seed: 1 }) });
+  const generated = await fetch(`${lm.url}/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: 'The whale', max_new_tokens: 4, seed: 1 }),
+  });
   expect(generated.status).toBe(200);
   await scrape(lm);
 }, 180_000);
@@ -91,14 +95,24 @@ it('collects queries from the dashboards, the ScaledObjects of every scenario an
   expect(sources.some((s) => s.where.includes('ScaledObject'))).toBe(true);
   expect(sources.some((s) => s.where.startsWith('alert'))).toBe(true);
   // The text-generation model's panels sit beside the classifier's.
-  const overview = sources.filter((s) => s.where.startsWith('overview.json')).map((s) => s.expr).join('\n');
-  for (const metric of ['generation_tokens_total', 'generation_time_to_first_token_seconds_bucket', 'generation_time_per_token_seconds_bucket']) expect(overview).toContain(metric);
+  const overview = sources
+    .filter((s) => s.where.startsWith('overview.json'))
+    .map((s) => s.expr)
+    .join('\n');
+  for (const metric of ['generation_tokens_total', 'generation_time_to_first_token_seconds_bucket', 'generation_time_per_token_seconds_bucket'])
+    expect(overview).toContain(metric);
 });
 
 it('the apps expose the metrics the dashboards and autoscaling are built on', () => {
   for (const name of [
-    'dispatcher_queue_depth', 'dispatcher_e2e_latency_seconds_bucket', 'inference_requests_total', 'inference_batch_size_bucket', 'process_cpu_seconds_total',
-    'generation_tokens_total', 'generation_time_to_first_token_seconds_bucket', 'generation_time_per_token_seconds_bucket',
+    'dispatcher_queue_depth',
+    'dispatcher_e2e_latency_seconds_bucket',
+    'inference_requests_total',
+    'inference_batch_size_bucket',
+    'process_cpu_seconds_total',
+    'generation_tokens_total',
+    'generation_time_to_first_token_seconds_bucket',
+    'generation_time_per_token_seconds_bucket',
   ]) {
     expect(exposed).toContain(name);
   }
@@ -129,7 +143,11 @@ const promtool = spawnSync('promtool', ['--version']).status === 0;
 });
 
 it('every expression names only metrics the apps expose or the cluster provides', () => {
-  const unknown = sources.flatMap((s) => parsePromQL(s.expr).filter((m) => !exposed.has(m) && !CLUSTER_SERIES.includes(m)).map((m) => `${s.where}: ${m}`));
+  const unknown = sources.flatMap((s) =>
+    parsePromQL(s.expr)
+      .filter((m) => !exposed.has(m) && !CLUSTER_SERIES.includes(m))
+      .map((m) => `${s.where}: ${m}`),
+  );
   expect(unknown).toEqual([]);
 });
 

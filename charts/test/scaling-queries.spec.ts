@@ -36,9 +36,26 @@ type Mode = 'serviceMonitor' | 'annotations';
 function dispatcherTarget(mode: Mode, namespace: string, release: string, pod: string): Record<string, string> {
   const podName = `${release}-dispatcher-7c9d8f6b5-${pod}`;
   if (mode === 'serviceMonitor') {
-    return { namespace, job: `${release}-dispatcher`, service: `${release}-dispatcher`, endpoint: 'http', pod: podName, container: 'dispatcher', instance: `10.0.${pod.length}.${pod.charCodeAt(0)}:3000`, exported_service: 'dispatcher' };
+    return {
+      namespace,
+      job: `${release}-dispatcher`,
+      service: `${release}-dispatcher`,
+      endpoint: 'http',
+      pod: podName,
+      container: 'dispatcher',
+      instance: `10.0.${pod.length}.${pod.charCodeAt(0)}:3000`,
+      exported_service: 'dispatcher',
+    };
   }
-  return { namespace, job: 'kubernetes-pods', pod: podName, instance: `10.0.${pod.length}.${pod.charCodeAt(0)}:3000`, app_kubernetes_io_instance: release, app_kubernetes_io_name: 'dispatcher', service: 'dispatcher' };
+  return {
+    namespace,
+    job: 'kubernetes-pods',
+    pod: podName,
+    instance: `10.0.${pod.length}.${pod.charCodeAt(0)}:3000`,
+    app_kubernetes_io_instance: release,
+    app_kubernetes_io_name: 'dispatcher',
+    service: 'dispatcher',
+  };
 }
 
 /** The dispatchers of three installs sharing one Prometheus: ours (two pods), and two others. */
@@ -68,8 +85,13 @@ describe.each([
   it_('scales on the backlog once, however many dispatcher pods report it and whatever else the Prometheus holds', () => {
     const query = queryOf(scaledObject(scenario), 'dispatcher_queue_depth');
     // Ours: 7 waiting + 3 active (+ 5 delayed, not counted by default) = 10 jobs; the other installs' queues are longer.
-    const input = queueDepth(mode, (ours): Record<string, string> => (ours ? { waiting: '7x10', prioritized: '0x10', active: '3x10', delayed: '5x10' } : { waiting: '50x10', active: '40x10' }));
-    const result = promtoolTestRules([], [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: query, eval_time: '5m', exp_samples: [{ labels: '{}', value: 10 }] }] }]);
+    const input = queueDepth(mode, (ours): Record<string, string> =>
+      ours ? { waiting: '7x10', prioritized: '0x10', active: '3x10', delayed: '5x10' } : { waiting: '50x10', active: '40x10' },
+    );
+    const result = promtoolTestRules(
+      [],
+      [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: query, eval_time: '5m', exp_samples: [{ labels: '{}', value: 10 }] }] }],
+    );
     expect(result.output).not.toMatch(/FAILED/);
     expect(result.ok).toBe(true);
   });
@@ -82,7 +104,10 @@ describe.each([
       { series: seriesString('dispatcher_queue_depth', { ...dispatcherTarget(mode, NS, REL, 'old'), model: 'digits-cnn', state: 'waiting' }), values: '5x10' },
       { series: seriesString('dispatcher_queue_depth', { ...dispatcherTarget(mode, NS, REL, 'old'), model: 'digits-cnn', state: 'active' }), values: '3x10' },
     ];
-    const result = promtoolTestRules([], [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: query, eval_time: '5m', exp_samples: [{ labels: '{}', value: 10 }] }] }]);
+    const result = promtoolTestRules(
+      [],
+      [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: query, eval_time: '5m', exp_samples: [{ labels: '{}', value: 10 }] }] }],
+    );
     expect(result.output).not.toMatch(/FAILED/);
     expect(result.ok).toBe(true);
   });
@@ -94,23 +119,37 @@ describe('the latency SLO trigger', () => {
     installs.flatMap((install) =>
       install.pods.flatMap((pod) =>
         Object.entries(values(install.ours)).map(([le, v]) => ({
-          series: seriesString('dispatcher_e2e_latency_seconds_bucket', { ...dispatcherTarget('serviceMonitor', install.namespace, install.release, pod), model: 'digits-cnn', le }),
+          series: seriesString('dispatcher_e2e_latency_seconds_bucket', {
+            ...dispatcherTarget('serviceMonitor', install.namespace, install.release, pod),
+            model: 'digits-cnn',
+            le,
+          }),
           values: v,
         })),
       ),
     );
 
   it_('answers 0, not NaN, when the model is idle (no job finished in the window)', () => {
-    const input = buckets((ours): Record<string, string> => (ours ? { '0.1': '40x20', '0.25': '60x20', '+Inf': '60x20' } : { '0.1': '0+10x20', '+Inf': '0+10x20' }));
-    const result = promtoolTestRules([], [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: latencyQuery(), eval_time: '10m', exp_samples: [{ labels: '{}', value: 0 }] }] }]);
+    const input = buckets((ours): Record<string, string> =>
+      ours ? { '0.1': '40x20', '0.25': '60x20', '+Inf': '60x20' } : { '0.1': '0+10x20', '+Inf': '0+10x20' },
+    );
+    const result = promtoolTestRules(
+      [],
+      [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: latencyQuery(), eval_time: '10m', exp_samples: [{ labels: '{}', value: 0 }] }] }],
+    );
     expect(result.output).not.toMatch(/FAILED/);
     expect(result.ok).toBe(true);
   });
 
   it_("measures this release's p99 across its dispatcher pods under load", () => {
     // Every job of ours took 0.1–0.25 s; the other installs' jobs are slow (above 0.25 s).
-    const input = buckets((ours): Record<string, string> => (ours ? { '0.1': '0x20', '0.25': '0+60x20', '+Inf': '0+60x20' } : { '0.1': '0x20', '0.25': '0x20', '+Inf': '0+100x20' }));
-    const result = promtoolTestRules([], [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: latencyQuery(), eval_time: '10m', exp_samples: [{ labels: '{}', value: 0.2485 }] }] }]);
+    const input = buckets((ours): Record<string, string> =>
+      ours ? { '0.1': '0x20', '0.25': '0+60x20', '+Inf': '0+60x20' } : { '0.1': '0x20', '0.25': '0x20', '+Inf': '0+100x20' },
+    );
+    const result = promtoolTestRules(
+      [],
+      [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: latencyQuery(), eval_time: '10m', exp_samples: [{ labels: '{}', value: 0.2485 }] }] }],
+    );
     expect(result.output).not.toMatch(/FAILED/);
     expect(result.ok).toBe(true);
   });
@@ -136,7 +175,10 @@ describe('the alert rules the chart installs (PrometheusRule)', () => {
             exp_alerts: [
               {
                 exp_labels: { severity: 'warning', namespace: NS, job: `${REL}-dispatcher`, model: 'digits-cnn' },
-                exp_annotations: { summary: 'Backlog of digits-cnn keeps growing (57.5 jobs)', description: 'Check the replica count against maxReplicaCount and the drain rate.' },
+                exp_annotations: {
+                  summary: 'Backlog of digits-cnn keeps growing (57.5 jobs)',
+                  description: 'Check the replica count against maxReplicaCount and the drain rate.',
+                },
               },
             ],
           },
@@ -166,7 +208,9 @@ describe('the alert rules the chart installs (PrometheusRule)', () => {
         expect([metric, matchers]).toEqual([metric, expect.stringMatching(/^job="(dispatcher|inference)"/)]);
       }
     }
-    const compose = parse(readFileSync(join(CHART_DIR, '..', '..', 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string }[] };
+    const compose = parse(readFileSync(join(CHART_DIR, '..', '..', 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string }[];
+    };
     expect(compose.scrape_configs.map((c) => c.job_name)).toEqual(expect.arrayContaining(['dispatcher', 'inference']));
   });
 });

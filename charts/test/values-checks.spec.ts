@@ -42,7 +42,11 @@ describe('the Prometheus the triggers query must exist', () => {
 
   it('needs no Prometheus when no trigger queries one', () => {
     const objects = renderWith('default', [...noStack, ...set('inference.defaults.autoscaling.backlog.type=redis')]);
-    expect(ofKind(objects, 'ScaledObject').flatMap(triggers).map((t) => t.type)).not.toContain('prometheus');
+    expect(
+      ofKind(objects, 'ScaledObject')
+        .flatMap(triggers)
+        .map((t) => t.type),
+    ).not.toContain('prometheus');
   });
 });
 
@@ -79,13 +83,21 @@ describe('the redis backlog trigger with an external Redis', () => {
   });
 
   it('with an existing Secret, needs the address and password Secret spelled out', () => {
-    expect(renderError('external-redis', set('global.externalRedis.url=', 'global.externalRedis.existingSecret=my-redis', 'inference.defaults.autoscaling.backlog.type=redis'))).toMatch(
-      /backlog\.type=redis with global\.externalRedis\.existingSecret.*backlog\.redis\.address.*backlog\.redis\.passwordSecret\.name/s,
-    );
+    expect(
+      renderError(
+        'external-redis',
+        set('global.externalRedis.url=', 'global.externalRedis.existingSecret=my-redis', 'inference.defaults.autoscaling.backlog.type=redis'),
+      ),
+    ).toMatch(/backlog\.type=redis with global\.externalRedis\.existingSecret.*backlog\.redis\.address.*backlog\.redis\.passwordSecret\.name/s);
     const objects = renderWith(
       'external-redis',
-      set('global.externalRedis.url=', 'global.externalRedis.existingSecret=my-redis', 'inference.defaults.autoscaling.backlog.type=redis',
-        'inference.defaults.autoscaling.backlog.redis.address=redis.internal:6379', 'inference.defaults.autoscaling.backlog.redis.passwordSecret.name=my-redis-password'),
+      set(
+        'global.externalRedis.url=',
+        'global.externalRedis.existingSecret=my-redis',
+        'inference.defaults.autoscaling.backlog.type=redis',
+        'inference.defaults.autoscaling.backlog.redis.address=redis.internal:6379',
+        'inference.defaults.autoscaling.backlog.redis.passwordSecret.name=my-redis-password',
+      ),
     );
     const [, redis] = triggers(named(objects, 'ScaledObject', 'autoscaled-inference-inference-digits-cnn'));
     expect(redis.metadata.address).toBe('redis.internal:6379');
@@ -101,9 +113,12 @@ describe('ScaledObjects KEDA would reject', () => {
   });
 
   it('a fallback without failureThreshold and replicas fails', () => {
-    expect(renderError('default', [...set('inference.defaults.autoscaling.cpu.enabled=false'), ...setJson('inference.defaults.autoscaling.fallback={"replicas":2}')])).toMatch(
-      /fallback.*failureThreshold/s,
-    );
+    expect(
+      renderError('default', [
+        ...set('inference.defaults.autoscaling.cpu.enabled=false'),
+        ...setJson('inference.defaults.autoscaling.fallback={"replicas":2}'),
+      ]),
+    ).toMatch(/fallback.*failureThreshold/s);
   });
 
   it('a fallback beside the cpu trigger fails, as KEDA refuses it', () => {
@@ -113,7 +128,10 @@ describe('ScaledObjects KEDA would reject', () => {
   });
 
   it('a complete fallback on AverageValue triggers renders, with metricType spelled out', () => {
-    const objects = renderWith('default', [...set('inference.defaults.autoscaling.cpu.enabled=false'), ...setJson('inference.defaults.autoscaling.fallback={"failureThreshold":3,"replicas":2}')]);
+    const objects = renderWith('default', [
+      ...set('inference.defaults.autoscaling.cpu.enabled=false'),
+      ...setJson('inference.defaults.autoscaling.fallback={"failureThreshold":3,"replicas":2}'),
+    ]);
     const so = named(objects, 'ScaledObject', 'autoscaled-inference-inference-digits-cnn');
     expect((so.spec as { fallback: unknown }).fallback).toEqual({ failureThreshold: 3, replicas: 2 });
     for (const t of triggers(so)) expect(t.metricType).toBe('AverageValue');

@@ -17,18 +17,40 @@ type Resource = [plural: string, kind: string, namespaced: boolean];
 
 /** The API groups (group/version → resources) a cluster with KEDA's and the Prometheus Operator's CRDs serves. */
 export const CLUSTER_APIS: Record<string, Resource[]> = {
-  v1: [['namespaces', 'Namespace', false], ['secrets', 'Secret', true], ['services', 'Service', true], ['configmaps', 'ConfigMap', true], ['serviceaccounts', 'ServiceAccount', true], ['persistentvolumeclaims', 'PersistentVolumeClaim', true], ['pods', 'Pod', true]],
-  'apps/v1': [['deployments', 'Deployment', true], ['statefulsets', 'StatefulSet', true]],
+  v1: [
+    ['namespaces', 'Namespace', false],
+    ['secrets', 'Secret', true],
+    ['services', 'Service', true],
+    ['configmaps', 'ConfigMap', true],
+    ['serviceaccounts', 'ServiceAccount', true],
+    ['persistentvolumeclaims', 'PersistentVolumeClaim', true],
+    ['pods', 'Pod', true],
+  ],
+  'apps/v1': [
+    ['deployments', 'Deployment', true],
+    ['statefulsets', 'StatefulSet', true],
+  ],
   'batch/v1': [['jobs', 'Job', true]],
   'policy/v1': [['poddisruptionbudgets', 'PodDisruptionBudget', true]],
-  'rbac.authorization.k8s.io/v1': [['roles', 'Role', true], ['rolebindings', 'RoleBinding', true], ['clusterroles', 'ClusterRole', false], ['clusterrolebindings', 'ClusterRoleBinding', false]],
+  'rbac.authorization.k8s.io/v1': [
+    ['roles', 'Role', true],
+    ['rolebindings', 'RoleBinding', true],
+    ['clusterroles', 'ClusterRole', false],
+    ['clusterrolebindings', 'ClusterRoleBinding', false],
+  ],
   'networking.k8s.io/v1': [['networkpolicies', 'NetworkPolicy', true]],
   'autoscaling/v2': [['horizontalpodautoscalers', 'HorizontalPodAutoscaler', true]],
   'apiregistration.k8s.io/v1': [['apiservices', 'APIService', false]],
   'admissionregistration.k8s.io/v1': [['validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false]],
   'apiextensions.k8s.io/v1': [['customresourcedefinitions', 'CustomResourceDefinition', false]],
-  'keda.sh/v1alpha1': [['scaledobjects', 'ScaledObject', true], ['triggerauthentications', 'TriggerAuthentication', true]],
-  'monitoring.coreos.com/v1': [['servicemonitors', 'ServiceMonitor', true], ['prometheusrules', 'PrometheusRule', true]],
+  'keda.sh/v1alpha1': [
+    ['scaledobjects', 'ScaledObject', true],
+    ['triggerauthentications', 'TriggerAuthentication', true],
+  ],
+  'monitoring.coreos.com/v1': [
+    ['servicemonitors', 'ServiceMonitor', true],
+    ['prometheusrules', 'PrometheusRule', true],
+  ],
 };
 
 export interface SeededObject {
@@ -64,10 +86,12 @@ export async function startFakeCluster(options: { apis?: Record<string, Resource
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const notFound = () => json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
+    const notFound = () =>
+      json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
     if (path === '/version') return json(200, { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64' });
     // Legacy discovery (the clients fall back to it from aggregated discovery when answered plain JSON).
-    if (path === '/api') return json(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+    if (path === '/api')
+      return json(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
     if (path === '/apis') {
       const groups = new Map<string, string[]>();
       for (const gv of Object.keys(apis).filter((x) => x.includes('/'))) {
@@ -93,7 +117,13 @@ export async function startFakeCluster(options: { apis?: Record<string, Resource
         kind: 'APIResourceList',
         apiVersion: 'v1',
         groupVersion: gv,
-        resources: resources.map(([name, kind, namespaced]) => ({ name, singularName: kind.toLowerCase(), namespaced, kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] })),
+        resources: resources.map(([name, kind, namespaced]) => ({
+          name,
+          singularName: kind.toLowerCase(),
+          namespaced,
+          kind,
+          verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+        })),
       });
     }
     if (req.method === 'GET' && objects.has(path)) return json(200, objects.get(path));
@@ -128,9 +158,22 @@ export async function startFakeCluster(options: { apis?: Record<string, Resource
     helmTemplate: (chartDir, valuesFiles, args = []) =>
       // Asynchronously: this process answers helm's requests.
       new Promise((resolve) => {
-        const helmArgs = ['template', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=server', '--disable-openapi-validation', ...valuesFiles.flatMap((f) => ['-f', f]), ...args];
-        execFile(findHelm(), helmArgs, { env: { ...process.env, KUBECONFIG: kubeconfig, HELM_CACHE_HOME: join(dir, 'cache') }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) =>
-          resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        const helmArgs = [
+          'template',
+          RELEASE,
+          chartDir,
+          '--namespace',
+          NAMESPACE,
+          '--dry-run=server',
+          '--disable-openapi-validation',
+          ...valuesFiles.flatMap((f) => ['-f', f]),
+          ...args,
+        ];
+        execFile(
+          findHelm(),
+          helmArgs,
+          { env: { ...process.env, KUBECONFIG: kubeconfig, HELM_CACHE_HOME: join(dir, 'cache') }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+          (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       }),
     close: () =>

@@ -6,14 +6,78 @@
  * It checks syntax and names, not types (e.g. rate() of an instant vector passes).
  */
 
-const AGGREGATIONS = new Set(['sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile', 'limitk', 'limit_ratio']);
+const AGGREGATIONS = new Set([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
 const FUNCTIONS = new Set([
-  'abs', 'absent', 'absent_over_time', 'ceil', 'changes', 'clamp', 'clamp_max', 'clamp_min', 'day_of_month', 'day_of_week',
-  'day_of_year', 'days_in_month', 'delta', 'deriv', 'exp', 'floor', 'histogram_quantile', 'histogram_count', 'histogram_sum',
-  'histogram_fraction', 'holt_winters', 'hour', 'idelta', 'increase', 'irate', 'label_join', 'label_replace', 'ln', 'log2',
-  'log10', 'minute', 'month', 'predict_linear', 'rate', 'resets', 'round', 'scalar', 'sgn', 'sort', 'sort_desc', 'sqrt',
-  'time', 'timestamp', 'vector', 'year', 'avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time',
-  'count_over_time', 'quantile_over_time', 'stddev_over_time', 'stdvar_over_time', 'last_over_time', 'present_over_time',
+  'abs',
+  'absent',
+  'absent_over_time',
+  'ceil',
+  'changes',
+  'clamp',
+  'clamp_max',
+  'clamp_min',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'days_in_month',
+  'delta',
+  'deriv',
+  'exp',
+  'floor',
+  'histogram_quantile',
+  'histogram_count',
+  'histogram_sum',
+  'histogram_fraction',
+  'holt_winters',
+  'hour',
+  'idelta',
+  'increase',
+  'irate',
+  'label_join',
+  'label_replace',
+  'ln',
+  'log2',
+  'log10',
+  'minute',
+  'month',
+  'predict_linear',
+  'rate',
+  'resets',
+  'round',
+  'scalar',
+  'sgn',
+  'sort',
+  'sort_desc',
+  'sqrt',
+  'time',
+  'timestamp',
+  'vector',
+  'year',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'quantile_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'last_over_time',
+  'present_over_time',
 ]);
 const BINARY = ['==', '!=', '>=', '<=', '>', '<', '+', '-', '*', '/', '%', '^', 'and', 'or', 'unless', 'atan2'];
 const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
@@ -22,7 +86,8 @@ type Token = { type: 'ident' | 'number' | 'string' | 'duration' | 'op' | 'punct'
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s+|(?<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?<op>=~|!~|==|!=|>=|<=|[=<>+\-*/%^])|(?<punct>[(){}[\],:])|(?<ident>[a-zA-Z_:][a-zA-Z0-9_:]*)|(?<number>\d+(?:\.\d+)?(?:e[+-]?\d+)?(?:ms|s|m|h|d|w|y)?(?:\d+(?:ms|s|m|h|d|w|y))*)/gy;
+  const re =
+    /\s+|(?<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?<op>=~|!~|==|!=|>=|<=|[=<>+\-*/%^])|(?<punct>[(){}[\],:])|(?<ident>[a-zA-Z_:][a-zA-Z0-9_:]*)|(?<number>\d+(?:\.\d+)?(?:e[+-]?\d+)?(?:ms|s|m|h|d|w|y)?(?:\d+(?:ms|s|m|h|d|w|y))*)/gy;
   let match: RegExpExecArray | null;
   while (re.lastIndex < text.length) {
     const at = re.lastIndex;
@@ -41,7 +106,10 @@ function tokenize(text: string): Token[] {
 class Parser {
   private i = 0;
   readonly metrics = new Set<string>();
-  constructor(private readonly tokens: Token[], private readonly text: string) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly text: string,
+  ) {}
 
   parse(): void {
     this.expr();

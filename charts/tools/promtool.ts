@@ -18,7 +18,9 @@ export interface InputSeries {
 
 /** A series selector string from labels, e.g. {__name__: 'up', job: 'x'} → up{job="x"}. */
 export function seriesString(name: string, labels: Record<string, string>): string {
-  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  return `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',')}}`;
 }
 
 /**

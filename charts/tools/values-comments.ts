@@ -3,7 +3,20 @@
  * inside standard Kubernetes structures (resources, behavior, nodeSelector, ...) and the Loki schema
  * block are documented by their parent and exempt.
  */
-const DOCUMENTED_AS_A_WHOLE = new Set(['resources', 'behavior', 'nodeSelector', 'tolerations', 'affinity', 'podAnnotations', 'fallback', 'env', 'metricsFrom', 'labels', 'schemaConfig', 'models']);
+const DOCUMENTED_AS_A_WHOLE = new Set([
+  'resources',
+  'behavior',
+  'nodeSelector',
+  'tolerations',
+  'affinity',
+  'podAnnotations',
+  'fallback',
+  'env',
+  'metricsFrom',
+  'labels',
+  'schemaConfig',
+  'models',
+]);
 
 export function undocumentedKeys(text: string): string[] {
   const missing: string[] = [];

@@ -12,7 +12,7 @@ describe('the CLI without services', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('validate-workload tells a good file\'s length and requests, and a bad one\'s line and column with exit status 1', async () => {
+  it("validate-workload tells a good file's length and requests, and a bad one's line and column with exit status 1", async () => {
     writeFileSync(join(dir, 'good.txt'), '# ramp\n1, 2\n3\n');
     writeFileSync(join(dir, 'bad.txt'), '1\n2, -4\n');
     const good = await cli(['validate-workload', join(dir, 'good.txt')]);
@@ -45,7 +45,11 @@ describe('the CLI without services', () => {
 
     const json = JSON.parse((await cli(['models', '--json'], { MODEL_REPOSITORY: repository })).stdout);
     expect(json.models.map((m: { name: string }) => m.name)).toEqual(['broken', 'dropped-in']);
-    expect(json.models[1].versions[0]).toMatchObject({ version: '1', task: 'image-classification', autoCompleted: expect.arrayContaining(['inputs', 'labels']) });
+    expect(json.models[1].versions[0]).toMatchObject({
+      version: '1',
+      task: 'image-classification',
+      autoCompleted: expect.arrayContaining(['inputs', 'labels']),
+    });
   });
 
   it('says which service it cannot reach, with exit status 3, and refuses a bad command line with 2', async () => {

@@ -17,8 +17,20 @@ describe('the CLI against real redis-server, dispatcher and inference processes'
     dir = mkdtempSync(join(tmpdir(), 'cli-e2e-'));
     redis = await startRedisServer();
     [digits, lm] = await Promise.all([
-      startNodeService({ name: 'inference', entry: 'apps/inference/src/main.ts', env: { MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cpu' }, readyPath: '/readyz', readyTimeoutMs: 90_000 }),
-      startNodeService({ name: 'inference-lm', entry: 'apps/inference/src/main.ts', env: { MODEL_NAME: 'tiny-lm', ORT_PROVIDERS: 'cpu' }, readyPath: '/readyz', readyTimeoutMs: 90_000 }),
+      startNodeService({
+        name: 'inference',
+        entry: 'apps/inference/src/main.ts',
+        env: { MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cpu' },
+        readyPath: '/readyz',
+        readyTimeoutMs: 90_000,
+      }),
+      startNodeService({
+        name: 'inference-lm',
+        entry: 'apps/inference/src/main.ts',
+        env: { MODEL_NAME: 'tiny-lm', ORT_PROVIDERS: 'cpu' },
+        readyPath: '/readyz',
+        readyTimeoutMs: 90_000,
+      }),
     ]);
     // The single-model INFERENCE_URL, as a user coming from the reference designs writes it.
     dispatcher = await startNodeService({

@@ -30,11 +30,24 @@ async function startNoopUpstream() {
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function dispatcher(env: Record<string, string>): Promise<RunningNodeService> {
-  return startNodeService({ name: `dispatcher ${env.ROLE}`, entry: 'dist/apps/dispatcher/main.js', env: { LOG_LEVEL: 'error', MAX_QUEUE_LENGTH: '0', ...env }, readyPath: '/ready' });
+  return startNodeService({
+    name: `dispatcher ${env.ROLE}`,
+    entry: 'dist/apps/dispatcher/main.js',
+    env: { LOG_LEVEL: 'error', MAX_QUEUE_LENGTH: '0', ...env },
+    readyPath: '/ready',
+  });
 }
 
 /** Keep-alive HTTP client on node:http: lighter than fetch, so the clients leave the CPU to the servers. */
@@ -115,7 +128,9 @@ async function main(): Promise<void> {
     const batchRate = 50 * (await hammer(`${api.url}/enqueue`, batchBody, 8, 3, 202));
     report('| measure | value | baseline (same run) | ratio |');
     report('|---|---|---|---|');
-    report(`| /enqueue accepted, ${ENQUEUE_CLIENTS} keep-alive clients | ${f(enqueueRate)} jobs/s | no-op HTTP server: ${f(noopRate)} req/s | ${f(enqueueRate / noopRate, 2)} (goal ≥ 3,000 jobs/s: ${f(enqueueRate / 3000, 2)}×) |`);
+    report(
+      `| /enqueue accepted, ${ENQUEUE_CLIENTS} keep-alive clients | ${f(enqueueRate)} jobs/s | no-op HTTP server: ${f(noopRate)} req/s | ${f(enqueueRate / noopRate, 2)} (goal ≥ 3,000 jobs/s: ${f(enqueueRate / 3000, 2)}×) |`,
+    );
     report(`| /enqueue batches of 50 | ${f(batchRate)} jobs/s | single-item enqueue | ${f(batchRate / enqueueRate, 1)} |`);
     await api.stop();
     running.pop();
@@ -124,7 +139,11 @@ async function main(): Promise<void> {
     const fill = await dispatcher({ ...base, ROLE: 'api', QUEUE_PREFIX: 'benchB' });
     running.push(fill);
     for (let added = 0; added < DRAIN_JOBS; added += 500) {
-      const res = await fetch(`${fill.url}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: Array.from({ length: 500 }, () => ITEM) }) });
+      const res = await fetch(`${fill.url}/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: Array.from({ length: 500 }, () => ITEM) }),
+      });
       if (res.status !== 202) throw new Error(`fill answered ${res.status}`);
     }
     const drainer = await dispatcher({ ...base, ROLE: 'worker', QUEUE_PREFIX: 'benchB', DRAIN_RATE: '0', CONCURRENCY: '64' });
@@ -145,7 +164,11 @@ async function main(): Promise<void> {
     const windows = RATE_WINDOW_SECONDS;
     const need = RATE_SETTING * (windows + 3);
     for (let added = 0; added < need; added += 500) {
-      await fetch(`${fill.url}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: Array.from({ length: Math.min(500, need - added) }, () => ITEM) }) });
+      await fetch(`${fill.url}/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: Array.from({ length: Math.min(500, need - added) }, () => ITEM) }),
+      });
     }
     upstream.arrivals.length = 0;
     const rated = await dispatcher({ ...base, ROLE: 'worker', QUEUE_PREFIX: 'benchB', DRAIN_RATE: String(RATE_SETTING), CONCURRENCY: '16' });
@@ -154,7 +177,9 @@ async function main(): Promise<void> {
     await waitFor('the rated calls', () => upstream.arrivals.length > RATE_SETTING * (windows + 1), 60_000, 50);
     const arrivals = upstream.arrivals;
     const achieved = (RATE_SETTING * windows * 1000) / (arrivals[RATE_SETTING * (windows + 1)] - arrivals[RATE_SETTING]);
-    report(`| achieved drain rate over ${windows} limiter windows | ${f(achieved, 1)} jobs/s | DRAIN_RATE=${RATE_SETTING} | ${f(achieved / RATE_SETTING, 3)} (goal within 5%) |`);
+    report(
+      `| achieved drain rate over ${windows} limiter windows | ${f(achieved, 1)} jobs/s | DRAIN_RATE=${RATE_SETTING} | ${f(achieved / RATE_SETTING, 3)} (goal within 5%) |`,
+    );
     await Promise.all([fill.stop(), rated.stop()]);
     running.length = 0;
 

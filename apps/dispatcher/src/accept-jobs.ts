@@ -8,12 +8,19 @@ import type { ApiContext } from './api-context';
  * field), applies backpressure and deadline admission per model (429 with Retry-After, nothing written),
  * then adds the jobs. `fieldPrefix` is "items.N." for batch items.
  */
-export async function acceptJobs(ctx: ApiContext, items: readonly EnqueueItem[], fieldPath: (index: number, field: string) => string): Promise<EnqueueAccepted[]> {
+export async function acceptJobs(
+  ctx: ApiContext,
+  items: readonly EnqueueItem[],
+  fieldPath: (index: number, field: string) => string,
+): Promise<EnqueueAccepted[]> {
   const perModel = new Map<string, { adding: number; deadlineMs?: number }>();
   items.forEach((item, index) => {
     if (!ctx.queues.has(item.model)) {
       ctx.metrics.rejected.inc({ reason: 'invalid' });
-      throw AppError.badRequest(`${fieldPath(index, 'model')}: unknown model "${item.model}"; this dispatcher serves ${ctx.queues.models.join(', ')}`, fieldPath(index, 'model'));
+      throw AppError.badRequest(
+        `${fieldPath(index, 'model')}: unknown model "${item.model}"; this dispatcher serves ${ctx.queues.models.join(', ')}`,
+        fieldPath(index, 'model'),
+      );
     }
     if (item.callbackUrl !== undefined && !ctx.allowlist.allows(item.callbackUrl)) {
       ctx.metrics.rejected.inc({ reason: 'invalid' });
@@ -38,7 +45,11 @@ export async function acceptJobs(ctx: ApiContext, items: readonly EnqueueItem[],
     });
     if (!decision.admit) {
       ctx.metrics.rejected.inc({ reason: decision.reason });
-      throw AppError.tooManyRequests(`${model}: ${decision.message}`, decision.retryAfterSeconds, decision.reason === 'deadline' ? 'deadline_exceeded' : 'queue_full');
+      throw AppError.tooManyRequests(
+        `${model}: ${decision.message}`,
+        decision.retryAfterSeconds,
+        decision.reason === 'deadline' ? 'deadline_exceeded' : 'queue_full',
+      );
     }
   }
   let accepted: EnqueueAccepted[];

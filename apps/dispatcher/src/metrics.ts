@@ -52,8 +52,7 @@ export function createDispatcherMetrics(registry: Registry, source: { redis: Red
       },
     });
   }
-  const seconds = (name: string, help: string) =>
-    new Histogram({ name, help, labelNames: ['model'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers });
+  const seconds = (name: string, help: string) => new Histogram({ name, help, labelNames: ['model'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers });
   return {
     jobs: new Counter({
       name: 'dispatcher_jobs_total',
@@ -77,6 +76,11 @@ export function createDispatcherMetrics(registry: Registry, source: { redis: Red
       labelNames: ['status'] as const,
       registers,
     }),
-    stalled: new Counter({ name: 'dispatcher_stalled_jobs_total', help: 'Jobs found stalled (their worker died) and put back.', labelNames: ['model'] as const, registers }),
+    stalled: new Counter({
+      name: 'dispatcher_stalled_jobs_total',
+      help: 'Jobs found stalled (their worker died) and put back.',
+      labelNames: ['model'] as const,
+      registers,
+    }),
   };
 }

@@ -40,7 +40,12 @@ export function dispatcherOpenApi(): Record<string, unknown> {
       summary: 'State, result, attempts and timings of a job',
       responses: { 200: { description: 'The job', schema: JobStatus }, 404: error('Unknown job'), 503: unavailable },
     },
-    { method: 'get', path: '/dead-letter/{model}', summary: 'Finally failed jobs of a model, newest first', responses: { 200: { description: '{ model, jobs: JobStatus[] }' }, 404: error('Unknown model') } },
+    {
+      method: 'get',
+      path: '/dead-letter/{model}',
+      summary: 'Finally failed jobs of a model, newest first',
+      responses: { 200: { description: '{ model, jobs: JobStatus[] }' }, 404: error('Unknown model') },
+    },
     {
       method: 'post',
       path: '/infer',
@@ -56,8 +61,18 @@ export function dispatcherOpenApi(): Record<string, unknown> {
         504: { description: 'Not done in time; poll GET /jobs/{jobId}', schema: InferTimeout },
       },
     },
-    { method: 'get', path: '/healthz', summary: 'Liveness: 200 while the process runs, with or without Redis', responses: { 200: { description: 'Alive', schema: Liveness } } },
-    { method: 'get', path: '/health', summary: 'Liveness with role, Redis state and models', responses: { 200: { description: 'Health', schema: DispatcherHealth } } },
+    {
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness: 200 while the process runs, with or without Redis',
+      responses: { 200: { description: 'Alive', schema: Liveness } },
+    },
+    {
+      method: 'get',
+      path: '/health',
+      summary: 'Liveness with role, Redis state and models',
+      responses: { 200: { description: 'Health', schema: DispatcherHealth } },
+    },
     {
       method: 'get',
       path: '/readyz',

@@ -63,9 +63,10 @@ export function connectRedis(url: string, policy: ReconnectPolicy, logger: Logge
     unavailable(cause) {
       const state = availability.snapshot();
       const retryAfter = Math.min(Math.ceil(policy.maxMs / 1000), Math.max(1, Math.ceil((state.retryInMs ?? 1000) / 1000)));
-      const why = state.redis === 'up'
-        ? `did not answer${cause ? ` (${describeRedisError(cause)})` : ''}`
-        : `is unreachable since ${state.since}${state.lastError ? ` (${state.lastError})` : ''}`;
+      const why =
+        state.redis === 'up'
+          ? `did not answer${cause ? ` (${describeRedisError(cause)})` : ''}`
+          : `is unreachable since ${state.since}${state.lastError ? ` (${state.lastError})` : ''}`;
       return new AppError(503, 'unavailable', `the queue store (Redis) ${why}; try again shortly`, {
         retryable: true,
         headers: { 'Retry-After': String(retryAfter) },

@@ -76,31 +76,39 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
   let api: ApiContext | undefined;
   let draining = false;
   let stopping: Promise<void> | undefined;
-  const apiParts = config.ROLE === 'worker' ? undefined : (() => {
-    const queues = new ModelQueues({
-      models,
-      connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      attempts: config.ATTEMPTS,
-      backoffMs: config.BACKOFF_MS,
-      retention: {
-        completedAgeSeconds: config.COMPLETED_RETENTION_SECONDS,
-        completedCount: config.COMPLETED_RETENTION_COUNT,
-        failedAgeSeconds: config.FAILED_RETENTION_SECONDS,
-        failedCount: config.FAILED_RETENTION_COUNT,
-      },
-      onError: (error, model) => link.reportError(`queue ${model}`, error),
-    });
-    const monitor = new QueueMonitor({
-      queues,
-      redis,
-      prefix: config.QUEUE_PREFIX,
-      isAvailable: () => availability.up,
-      onError: (error) => link.reportError('queue monitor', error),
-    });
-    const waiter = new JobWaiter({ models, connection: connection(), prefix: config.QUEUE_PREFIX, onError: (error, model) => link.reportError(`job events ${model}`, error) });
-    return { queues, monitor, waiter };
-  })();
+  const apiParts =
+    config.ROLE === 'worker'
+      ? undefined
+      : (() => {
+          const queues = new ModelQueues({
+            models,
+            connection: redis,
+            prefix: config.QUEUE_PREFIX,
+            attempts: config.ATTEMPTS,
+            backoffMs: config.BACKOFF_MS,
+            retention: {
+              completedAgeSeconds: config.COMPLETED_RETENTION_SECONDS,
+              completedCount: config.COMPLETED_RETENTION_COUNT,
+              failedAgeSeconds: config.FAILED_RETENTION_SECONDS,
+              failedCount: config.FAILED_RETENTION_COUNT,
+            },
+            onError: (error, model) => link.reportError(`queue ${model}`, error),
+          });
+          const monitor = new QueueMonitor({
+            queues,
+            redis,
+            prefix: config.QUEUE_PREFIX,
+            isAvailable: () => availability.up,
+            onError: (error) => link.reportError('queue monitor', error),
+          });
+          const waiter = new JobWaiter({
+            models,
+            connection: connection(),
+            prefix: config.QUEUE_PREFIX,
+            onError: (error, model) => link.reportError(`job events ${model}`, error),
+          });
+          return { queues, monitor, waiter };
+        })();
   const metrics = createDispatcherMetrics(registry, { redis: availability, ...apiParts });
   if (apiParts) {
     // Samples are skipped while Redis is unreachable; take one as soon as it answers (again).
@@ -152,15 +160,25 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
     mountHealthRoutes(routes, { config, redis, availability, startedAt, draining: () => draining });
     if (!api) return;
     if (config.API_KEYS.length > 0) routes.use(['/enqueue', '/infer', '/jobs', '/dead-letter'], requireApiKey(config.API_KEYS));
-    routes.use(['/enqueue', '/infer', '/jobs', '/dead-letter'], requireRedis(link, (req) => {
-      if (req.method === 'POST') metrics.rejected.inc({ reason: 'unavailable' });
-    }));
+    routes.use(
+      ['/enqueue', '/infer', '/jobs', '/dead-letter'],
+      requireRedis(link, (req) => {
+        if (req.method === 'POST') metrics.rejected.inc({ reason: 'unavailable' });
+      }),
+    );
     mountEnqueueRoutes(routes, api);
     mountJobRoutes(routes, api);
     mountInferRoutes(routes, api);
   });
   const server = await listen(app, { port: config.PORT, host: config.HOST });
-  logger.info('dispatcher started', { url: server.url, role: config.ROLE, models, drainRate: config.DRAIN_RATE, concurrency: config.CONCURRENCY, redis: availability.snapshot().redis });
+  logger.info('dispatcher started', {
+    url: server.url,
+    role: config.ROLE,
+    models,
+    drainRate: config.DRAIN_RATE,
+    concurrency: config.CONCURRENCY,
+    redis: availability.snapshot().redis,
+  });
 
   // Listening already; give the first connection a moment, so a dispatcher started beside a running Redis is ready
   // (queues sampled, workers running) when this resolves. Without Redis this returns after the wait.
@@ -168,7 +186,10 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
     startWorkersNow();
     await apiParts?.monitor.sample();
   } else {
-    logger.warn('redis not reachable yet; serving probes and 503s, retrying in the background', { ...availability.snapshot(), retryingUpToMs: reconnect.maxMs });
+    logger.warn('redis not reachable yet; serving probes and 503s, retrying in the background', {
+      ...availability.snapshot(),
+      retryingUpToMs: reconnect.maxMs,
+    });
   }
 
   return {

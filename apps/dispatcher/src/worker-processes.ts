@@ -31,11 +31,14 @@ export function forkWorkerProcesses(count: number, logger: Logger): WorkerProces
     async stop() {
       stopping = true;
       await Promise.all(
-        [...children].map((child) => new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        })),
+        [...children].map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        ),
       );
     },
   };

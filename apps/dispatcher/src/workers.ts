@@ -76,7 +76,11 @@ export function startWorkers(
         },
         failed(job, error, final) {
           metrics.jobs.inc({ model, status: final ? 'failed' : 'retried' });
-          logger.log(final ? 'warn' : 'info', final ? 'job failed' : 'job will be retried', { jobId: `${model}:${job.id}`, attempts: job.attemptsMade, error: error.message });
+          logger.log(final ? 'warn' : 'info', final ? 'job failed' : 'job will be retried', {
+            jobId: `${model}:${job.id}`,
+            attempts: job.attemptsMade,
+            error: error.message,
+          });
           if (final && job.data.callbackUrl) queueCallback(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
           if (final) localJobs?.finished(model, job, 'failed');
           else localJobs?.willRetry(model, job);

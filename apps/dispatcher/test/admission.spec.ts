@@ -7,7 +7,13 @@ describe('admission at /enqueue', () => {
   let redis: RunningRedisServer;
   const running: RunningDispatcher[] = [];
   const apiOnly = async (env: Record<string, string | number>) => {
-    const dispatcher = await startDispatcher({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: 'digits-cnn=http://127.0.0.1:9', ROLE: 'api', ...env });
+    const dispatcher = await startDispatcher({
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: uniquePrefix(),
+      INFERENCE_URLS: 'digits-cnn=http://127.0.0.1:9',
+      ROLE: 'api',
+      ...env,
+    });
     running.push(dispatcher);
     return dispatcher;
   };

@@ -13,7 +13,15 @@ describe('dispatcher configuration', () => {
   });
 
   it('lists near misses and unknown variables under its prefixes, and none of its own settings', () => {
-    const found = unknownDispatcherEnv({ INFERENCE_URL: 'http://a:1', INFERENCE_URLZ: 'x', REDIS_URI: 'redis://x', DRAIN_RATES: '5', QUEUE_NAME: 'q', CONCURRENCY: '4', HOME: '/root' });
+    const found = unknownDispatcherEnv({
+      INFERENCE_URL: 'http://a:1',
+      INFERENCE_URLZ: 'x',
+      REDIS_URI: 'redis://x',
+      DRAIN_RATES: '5',
+      QUEUE_NAME: 'q',
+      CONCURRENCY: '4',
+      HOME: '/root',
+    });
     expect(found.map((f) => [f.name, f.suggestion])).toEqual([
       ['DRAIN_RATES', 'DRAIN_RATE'],
       ['INFERENCE_URLZ', 'INFERENCE_URLS'],

@@ -84,12 +84,21 @@ describe('the dispatcher API', () => {
     const unknown = await postJson(`${dispatcher.url}/enqueue`, { model: 'no-such-model', features: [1] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.field).toBe('model');
-    const inBatch = await postJson(`${dispatcher.url}/enqueue`, { items: [{ model: 'digits-cnn', features: [1] }, { model: 'nope', features: [1] }] });
+    const inBatch = await postJson(`${dispatcher.url}/enqueue`, {
+      items: [
+        { model: 'digits-cnn', features: [1] },
+        { model: 'nope', features: [1] },
+      ],
+    });
     expect(inBatch.body.error.field).toBe('items.1.model');
     const noInput = await postJson(`${dispatcher.url}/enqueue`, { model: 'digits-cnn' });
     expect(noInput.status).toBe(400);
     expect(noInput.body.error.field).toBe('image');
-    const callback = await postJson(`${dispatcher.url}/enqueue`, { model: 'digits-cnn', features: [1], callbackUrl: 'http://169.254.169.254/latest/meta-data' });
+    const callback = await postJson(`${dispatcher.url}/enqueue`, {
+      model: 'digits-cnn',
+      features: [1],
+      callbackUrl: 'http://169.254.169.254/latest/meta-data',
+    });
     expect(callback.status).toBe(400);
     expect(callback.body.error.field).toBe('callbackUrl');
     const notJson = await fetch(`${dispatcher.url}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });

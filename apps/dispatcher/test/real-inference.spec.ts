@@ -15,7 +15,11 @@ async function sampleImage(): Promise<string> {
   if (file) return readFileSync(join(IMAGES, file)).toString('base64');
   const pixels = Buffer.alloc(28 * 28);
   for (let y = 6; y < 22; y += 1) for (let x = 13; x < 16; x += 1) pixels[y * 28 + x] = 255; // a "1"
-  return (await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()).toString('base64');
+  return (
+    await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
 }
 
 (available ? describe : describe.skip)('through a real inference process', () => {
@@ -25,7 +29,13 @@ async function sampleImage(): Promise<string> {
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    inference = await startNodeService({ name: 'inference', entry: INFERENCE_ENTRY, env: { MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cpu' }, readyPath: '/readyz', readyTimeoutMs: 90_000 });
+    inference = await startNodeService({
+      name: 'inference',
+      entry: INFERENCE_ENTRY,
+      env: { MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cpu' },
+      readyPath: '/readyz',
+      readyTimeoutMs: 90_000,
+    });
     dispatcher = await startDispatcher({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: `digits-cnn=${inference.url}`, DRAIN_RATE: 0 });
   }, 120_000);
   afterAll(async () => {

@@ -25,7 +25,15 @@ describe('INFERENCE_REGISTRY=redis: the dispatcher follows the replicas that joi
     const prefix = uniquePrefix();
     const model = `m-${prefix}`;
     // The model name is its registry key: a fresh one per test run keeps runs apart on one redis-server.
-    const dispatcher = await startDispatcher({ REDIS_URL: redis.url, QUEUE_PREFIX: prefix, INFERENCE_URLS: `${model}=http://127.0.0.1:9`, INFERENCE_REGISTRY: 'redis', REGISTRY_POLL_MS: 100, DRAIN_RATE: 0, ATTEMPTS: 1 });
+    const dispatcher = await startDispatcher({
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      INFERENCE_URLS: `${model}=http://127.0.0.1:9`,
+      INFERENCE_REGISTRY: 'redis',
+      REGISTRY_POLL_MS: 100,
+      DRAIN_RATE: 0,
+      ATTEMPTS: 1,
+    });
     const one = new ReplicaRegistration({ redis: client, model, url: replicas[0].url });
     const two = new ReplicaRegistration({ redis: client, model, url: replicas[1].url });
     try {

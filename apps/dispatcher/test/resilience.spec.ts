@@ -90,7 +90,13 @@ describe('dispatcher resilience', () => {
   it('started with no Redis, it listens, answers 503s naming Redis, and starts its workers once Redis appears on that port', async () => {
     const quick = await startFakeInference({ latencyMs: 1 });
     const port = await freePort();
-    const dispatcher = await startDispatcher({ REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: `digits-mlp=${quick.url}`, DRAIN_RATE: 0, REDIS_STARTUP_WAIT_MS: 200 });
+    const dispatcher = await startDispatcher({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      QUEUE_PREFIX: uniquePrefix(),
+      INFERENCE_URLS: `digits-mlp=${quick.url}`,
+      DRAIN_RATE: 0,
+      REDIS_STARTUP_WAIT_MS: 200,
+    });
     let late: RunningRedisServer | undefined;
     try {
       expect((await getJson(`${dispatcher.url}/health`)).status).toBe(200);

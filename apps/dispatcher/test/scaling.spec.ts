@@ -21,7 +21,13 @@ describe('scaling inference', () => {
 
   /** Enqueues a backlog of `jobs` and returns the seconds until the last one finished. */
   async function drainSeconds(urls: string[], jobs: number): Promise<number> {
-    const dispatcher = await startDispatcher({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: `digits-mlp=${urls.join('|')}`, DRAIN_RATE: 1000, CONCURRENCY: 8 });
+    const dispatcher = await startDispatcher({
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: uniquePrefix(),
+      INFERENCE_URLS: `digits-mlp=${urls.join('|')}`,
+      DRAIN_RATE: 1000,
+      CONCURRENCY: 8,
+    });
     try {
       const items = Array.from({ length: jobs }, (_, i) => ({ model: 'digits-mlp', features: [i] }));
       const res = await postJson(`${dispatcher.url}/enqueue`, { items });
@@ -38,7 +44,10 @@ describe('scaling inference', () => {
   it('with the drain rate above capacity, two inference replicas drain a backlog at least 1.5x faster than one', async () => {
     const one = await drainSeconds([replicas[0].url], 60);
     const servedBefore = replicas[1].served['/predict'] ?? 0;
-    const two = await drainSeconds(replicas.map((r) => r.url), 60);
+    const two = await drainSeconds(
+      replicas.map((r) => r.url),
+      60,
+    );
     expect((replicas[1].served['/predict'] ?? 0) - servedBefore).toBeGreaterThan(20);
     // One replica needs at least 60 x 50 ms = 3 s.
     expect(one).toBeGreaterThanOrEqual(3);
@@ -50,7 +59,15 @@ describe('scaling inference', () => {
     const service = await startNodeService({
       name: 'dispatcher',
       entry: 'apps/dispatcher/src/main.ts',
-      env: { ROLE: 'api', WORKER_PROCESSES: '1', REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: `digits-mlp=${quick.url}`, DRAIN_RATE: '0', LOG_LEVEL: 'error' },
+      env: {
+        ROLE: 'api',
+        WORKER_PROCESSES: '1',
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: uniquePrefix(),
+        INFERENCE_URLS: `digits-mlp=${quick.url}`,
+        DRAIN_RATE: '0',
+        LOG_LEVEL: 'error',
+      },
       readyPath: '/ready',
     });
     try {

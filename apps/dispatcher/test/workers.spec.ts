@@ -141,7 +141,13 @@ describe('the drain rate', () => {
   });
 
   it('with DRAIN_RATE=5, starts about 5 jobs per second even when more capacity is there', async () => {
-    const dispatcher = await startDispatcher({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), INFERENCE_URLS: `digits-mlp=${upstream.url}`, DRAIN_RATE: 5, CONCURRENCY: 20 });
+    const dispatcher = await startDispatcher({
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: uniquePrefix(),
+      INFERENCE_URLS: `digits-mlp=${upstream.url}`,
+      DRAIN_RATE: 5,
+      CONCURRENCY: 20,
+    });
     try {
       const items = Array.from({ length: 21 }, (_, i) => ({ model: 'digits-mlp', features: [i] }));
       const res = await postJson(`${dispatcher.url}/enqueue`, { items });

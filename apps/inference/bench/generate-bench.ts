@@ -35,12 +35,16 @@ export interface GenerateHttpFigures {
  */
 export function lmRawFigures(modelDir: string, newTokens: number, rounds: number): LmRawFigures {
   const script = join(WORKSPACE_ROOT, 'libs/text-generation/bench/tokens-per-second.ts');
-  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', script, '--json', '--model-dir', modelDir, '--tokens', String(newTokens), '--rounds', String(rounds), '--threads', '1'], {
-    cwd: WORKSPACE_ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json') },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', script, '--json', '--model-dir', modelDir, '--tokens', String(newTokens), '--rounds', String(rounds), '--threads', '1'],
+    {
+      cwd: WORKSPACE_ROOT,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json') },
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
   if (run.status !== 0) throw new Error(`tokens-per-second bench failed: ${run.stderr || run.error?.message}`);
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as LmRawFigures;
@@ -65,7 +69,14 @@ function postJson(agent: Agent, url: URL, body: string): Promise<{ status: numbe
  * `seconds` after one warm-up request. Tokens/s counts the tokens the responses report over the wall time.
  */
 export async function generateOverHttp(modelDir: string, raw: LmRawFigures, seconds: number, logger: Logger): Promise<GenerateHttpFigures> {
-  const config = parseInferenceConfig({ MODEL_PATH: modelDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ORT_INTRA_OP_THREADS: String(raw.threads), ORT_PROVIDERS: 'cpu' });
+  const config = parseInferenceConfig({
+    MODEL_PATH: modelDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    ORT_INTRA_OP_THREADS: String(raw.threads),
+    ORT_PROVIDERS: 'cpu',
+  });
   const service = await start(config, { logger });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL(`${service.url}/generate`);

@@ -26,7 +26,14 @@ function post(agent: Agent, url: URL, body: Buffer, contentType: string): Promis
  * keep-alive connections, for `seconds` after a short warm-up. Bodies are pre-encoded so the client does as little
  * work as possible on the shared CPU.
  */
-export async function closedLoop(url: string, bodies: Buffer[], contentType: string, concurrency: number, seconds: number, warmupSeconds = 1): Promise<ClosedLoopResult> {
+export async function closedLoop(
+  url: string,
+  bodies: Buffer[],
+  contentType: string,
+  concurrency: number,
+  seconds: number,
+  warmupSeconds = 1,
+): Promise<ClosedLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const target = new URL(url);
   const latencies: number[] = [];

@@ -125,7 +125,9 @@ async function imagenetJpegs(count: number): Promise<Buffer[]> {
   return Promise.all(
     Array.from({ length: count }, (_, k) => {
       const pixels = Buffer.from(Array.from({ length: 224 * 224 * 3 }, (_, i) => (i * (7919 + k * 31)) % 256));
-      return sharp(pixels, { raw: { width: 224, height: 224, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+      return sharp(pixels, { raw: { width: 224, height: 224, channels: 3 } })
+        .jpeg({ quality: 90 })
+        .toBuffer();
     }),
   );
 }
@@ -177,10 +179,14 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
   const dir = writeImageNetBenchModel(join(WORKSPACE_ROOT, 'tmp/bench-models'), 1, name);
   const title = IMAGENET_BENCH_MODELS[name].title;
   const rawBefore = await rawFigures(dir, BATCH_SIZES);
-  const json: LoadBody[] = jpegs.map((jpeg) => ({ body: Buffer.from(JSON.stringify({ image: jpeg.toString('base64'), topK: 5 })), contentType: 'application/json' }));
+  const json: LoadBody[] = jpegs.map((jpeg) => ({
+    body: Buffer.from(JSON.stringify({ image: jpeg.toString('base64'), topK: 5 })),
+    contentType: 'application/json',
+  }));
   const modes: Mode[] = [];
   if (MODES.includes('defaults')) modes.push({ label: 'defaults', env: {}, path: '/infer', bodies: json });
-  if (MODES.includes('one-instance')) modes.push({ label: 'MODEL_INSTANCES=1 (one session of every core)', env: { MODEL_INSTANCES: '1' }, path: '/infer', bodies: json });
+  if (MODES.includes('one-instance'))
+    modes.push({ label: 'MODEL_INSTANCES=1 (one session of every core)', env: { MODEL_INSTANCES: '1' }, path: '/infer', bodies: json });
   if (name === 'mobilenetv2-bench' && MODES.includes('binary')) {
     // What a client that already holds tensors sends: the same images, preprocessed as the model's config says.
     const tensors = await Promise.all(jpegs.map((jpeg) => imagenetTensor(jpeg)));
@@ -189,7 +195,11 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
       label: 'defaults, KServe v2 binary tensors',
       env: {},
       path: `/v2/models/${name}/infer`,
-      bodies: binary.map(({ body, headerLength }) => ({ body, contentType: 'application/octet-stream', headers: { 'Inference-Header-Content-Length': String(headerLength) } })),
+      bodies: binary.map(({ body, headerLength }) => ({
+        body,
+        contentType: 'application/octet-stream',
+        headers: { 'Inference-Header-Content-Length': String(headerLength) },
+      })),
     });
   }
   const results: ModeResult[] = [];
@@ -201,13 +211,19 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
   out();
   out(`### ${title}-shaped benchmark model (224×224 RGB, random weights)`);
   out();
-  out('| raw session.run (every core, spinning or not: the faster) | ms per run (p50) | images/s | before / after the service runs, images/s | CPU ms per image |');
+  out(
+    '| raw session.run (every core, spinning or not: the faster) | ms per run (p50) | images/s | before / after the service runs, images/s | CPU ms per image |',
+  );
   out('|---|---:|---:|---:|---:|');
   raw.all.forEach((r, i) =>
-    out(`| batch ${r.batchSize}${r === raw.best ? ' (best)' : ''} | ${fmt(r.p50Ms, 2)} | ${fmt(r.imagesPerSecond)} | ${fmt(rawBefore.all[i].imagesPerSecond)} / ${fmt(rawAfter.all[i].imagesPerSecond)} | ${fmt(r.cpuMsPerImage, 2)} |`),
+    out(
+      `| batch ${r.batchSize}${r === raw.best ? ' (best)' : ''} | ${fmt(r.p50Ms, 2)} | ${fmt(r.imagesPerSecond)} | ${fmt(rawBefore.all[i].imagesPerSecond)} / ${fmt(rawAfter.all[i].imagesPerSecond)} | ${fmt(r.cpuMsPerImage, 2)} |`,
+    ),
   );
   out();
-  out(`| service (\`node ${SERVICE}\`) | connections | requests/s | × raw best batch | p50 ms | p50 − raw batch-1 p50, ms | p99 ms | service CPU ms per request | raw best batch's CPU per image ÷ it | rows per run |`);
+  out(
+    `| service (\`node ${SERVICE}\`) | connections | requests/s | × raw best batch | p50 ms | p50 − raw batch-1 p50, ms | p99 ms | service CPU ms per request | raw best batch's CPU per image ÷ it | rows per run |`,
+  );
   out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { mode, points } of results) {
     points.forEach((p) =>
@@ -217,7 +233,9 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
     );
   }
   out();
-  out(`Goals (issue 15), against raw in this run (batch-1 p50 ${fmt(raw.batch1.p50Ms, 2)} ms, best batch ${raw.best.batchSize} at ${fmt(raw.best.imagesPerSecond)} images/s):`);
+  out(
+    `Goals (issue 15), against raw in this run (batch-1 p50 ${fmt(raw.batch1.p50Ms, 2)} ms, best batch ${raw.best.batchSize} at ${fmt(raw.best.imagesPerSecond)} images/s):`,
+  );
   for (const { mode, points } of results) {
     const lowest = Math.min(...points.filter((p) => p.connections >= 8).map((p) => p.perSecond / raw.best.imagesPerSecond));
     const lone = points.find((p) => p.connections === 1);
@@ -229,17 +247,24 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
   }
   if (name === 'mobilenetv2-bench') {
     const at32 = results[0].points.find((p) => p.connections === 32);
-    if (at32) out(`- defaults at 32 connections against FastAPI + uvicorn + eager PyTorch (${PEER_RPS} requests/s when issue 15 was filed, not run here): ${fmt(at32.perSecond / PEER_RPS, 1)}× (goal 5×: ${at32.perSecond >= 5 * PEER_RPS ? 'met' : 'not met'})`);
+    if (at32)
+      out(
+        `- defaults at 32 connections against FastAPI + uvicorn + eager PyTorch (${PEER_RPS} requests/s when issue 15 was filed, not run here): ${fmt(at32.perSecond / PEER_RPS, 1)}× (goal 5×: ${at32.perSecond >= 5 * PEER_RPS ? 'met' : 'not met'})`,
+      );
   }
 
   // Where a request's time goes, as the service's own inference_stage_seconds saw it.
   const defaults = results[0].points;
   const columns = [
-    ...(before?.models[name]?.modes[0]?.points ?? []).filter((p) => p.connections !== 8).map((p) => ({ title: `${before?.label}, ${p.connections} conn.`, point: p })),
+    ...(before?.models[name]?.modes[0]?.points ?? [])
+      .filter((p) => p.connections !== 8)
+      .map((p) => ({ title: `${before?.label}, ${p.connections} conn.`, point: p })),
     ...defaults.filter((p) => p.connections !== 8).map((p) => ({ title: `now, ${p.connections} conn.`, point: p })),
   ];
   out();
-  out(`Stages of one /infer request with the default settings, mean ms (\`inference_stage_seconds\`${before?.models[name] ? `; ${before.label} is ${before.date}'s run` : ''}):`);
+  out(
+    `Stages of one /infer request with the default settings, mean ms (\`inference_stage_seconds\`${before?.models[name] ? `; ${before.label} is ${before.date}'s run` : ''}):`,
+  );
   out();
   stageTable(out, columns);
 }
@@ -286,7 +311,10 @@ async function main(): Promise<void> {
   if (existsSync(digitsDir) && existsSync(imagesDir) && !flag('no-digits')) {
     const digits = resolveModelVersion({ repository: join(WORKSPACE_ROOT, 'models'), name: 'digits-cnn' });
     // The sample PNGs as the bench has always taken them: 28×28 and 112×112 digits, half of them resized.
-    const samples = readdirSync(imagesDir).filter((f) => /^digit-.*\.png$/.test(f)).sort().slice(0, 8);
+    const samples = readdirSync(imagesDir)
+      .filter((f) => /^digit-.*\.png$/.test(f))
+      .sort()
+      .slice(0, 8);
     const bodies = samples.map((f) => ({ body: readFileSync(join(imagesDir, f)), contentType: 'image/png' }));
     const rawBefore = await rawFigures(digits.dir, []);
     const { points } = await runMode(digits.dir, { label: 'defaults', env: {}, path: '/infer?topK=5', bodies }, [1]);
@@ -321,27 +349,45 @@ async function main(): Promise<void> {
     const raw: LmRawFigures = {
       ...lmBefore,
       raw: { tokensPerSecond: mean((r) => r.raw.tokensPerSecond), msPerToken: mean((r) => r.raw.msPerToken) },
-      generator: { tokensPerSecond: mean((r) => r.generator.tokensPerSecond), msPerToken: mean((r) => r.generator.msPerToken), ratioToRaw: mean((r) => r.generator.ratioToRaw) },
+      generator: {
+        tokensPerSecond: mean((r) => r.generator.tokensPerSecond),
+        msPerToken: mean((r) => r.generator.msPerToken),
+        ratioToRaw: mean((r) => r.generator.ratioToRaw),
+      },
       timeToFirstTokenMs: mean((r) => r.timeToFirstTokenMs),
     };
     out();
     out(`### tiny-lm version ${lm.config.version} (text generation, batch 1)`);
     out();
-    out(`Prompt of ${raw.promptTokens} tokens + ${raw.newTokens} new (temperature 0.8, top-k 40), 1 intra-op thread; the raw loop replays the generator's exact contexts; /generate is served in the bench's process.`);
+    out(
+      `Prompt of ${raw.promptTokens} tokens + ${raw.newTokens} new (temperature 0.8, top-k 40), 1 intra-op thread; the raw loop replays the generator's exact contexts; /generate is served in the bench's process.`,
+    );
     out();
     out('| loop | tokens/s | ms/token | × raw session.run |');
     out('|---|---:|---:|---:|');
     out(`| raw session.run loop | ${fmt(raw.raw.tokensPerSecond, 0)} | ${fmt(raw.raw.msPerToken, 2)} | 1.00 |`);
-    out(`| generator (tokenize, run, sample, decode) | ${fmt(raw.generator.tokensPerSecond, 0)} | ${fmt(raw.generator.msPerToken, 2)} | ${fmt(raw.generator.ratioToRaw, 2)} |`);
-    out(`| POST /generate over HTTP, concurrency 1 (${http.requests} requests) | ${fmt(http.tokensPerSecond, 0)} | ${fmt(1000 / http.tokensPerSecond, 2)} | ${fmt(http.tokensPerSecond / raw.raw.tokensPerSecond, 2)} |`);
+    out(
+      `| generator (tokenize, run, sample, decode) | ${fmt(raw.generator.tokensPerSecond, 0)} | ${fmt(raw.generator.msPerToken, 2)} | ${fmt(raw.generator.ratioToRaw, 2)} |`,
+    );
+    out(
+      `| POST /generate over HTTP, concurrency 1 (${http.requests} requests) | ${fmt(http.tokensPerSecond, 0)} | ${fmt(1000 / http.tokensPerSecond, 2)} | ${fmt(http.tokensPerSecond / raw.raw.tokensPerSecond, 2)} |`,
+    );
     out();
-    out(`Raw session.run loop before / after the HTTP run: ${fmt(lmBefore.raw.tokensPerSecond, 0)} / ${fmt(lmAfter.raw.tokensPerSecond, 0)} tokens/s (the baseline is their mean).`);
-    out(`Time to first token (mean): generator ${fmt(raw.timeToFirstTokenMs, 2)} ms, /generate ${fmt(http.timeToFirstTokenMs, 2)} ms (server-side); /generate request ${fmt(http.meanRequestMs, 1)} ms for ${fmt(http.tokens / http.requests, 0)} tokens.`);
+    out(
+      `Raw session.run loop before / after the HTTP run: ${fmt(lmBefore.raw.tokensPerSecond, 0)} / ${fmt(lmAfter.raw.tokensPerSecond, 0)} tokens/s (the baseline is their mean).`,
+    );
+    out(
+      `Time to first token (mean): generator ${fmt(raw.timeToFirstTokenMs, 2)} ms, /generate ${fmt(http.timeToFirstTokenMs, 2)} ms (server-side); /generate request ${fmt(http.meanRequestMs, 1)} ms for ${fmt(http.tokens / http.requests, 0)} tokens.`,
+    );
   }
   out();
-  out(`Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores (this bench's own load included); ratios are only comparable within one run.`);
+  out(
+    `Load average (1 min) at the end: ${fmt(loadavg()[0])} on ${availableParallelism()} cores (this bench's own load included); ratios are only comparable within one run.`,
+  );
   if (startLoad[0] > availableParallelism() / 2) {
-    out(`The machine was already busy at the start (load average ${fmt(startLoad[0], 2)} on ${availableParallelism()} cores): other work took part of the cores from the service and from raw onnxruntime alike.`);
+    out(
+      `The machine was already busy at the start (load average ${fmt(startLoad[0], 2)} on ${availableParallelism()} cores): other work took part of the cores from the service and from raw onnxruntime alike.`,
+    );
   }
   log(`\nfinished in ${fmt((performance.now() - started) / 1000)} s`);
 

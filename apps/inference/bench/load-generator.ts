@@ -177,7 +177,9 @@ if (require.main === module && process.send) {
 export function runLoadInChild(request: LoadRequest): Promise<LoadResult> {
   const child = fork(__filename, [], { execArgv: __filename.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (reply: { ok: true; result: LoadResult } | { ok: false; error: string }) => (reply.ok ? resolve(reply.result) : reject(new Error(reply.error))));
+    child.once('message', (reply: { ok: true; result: LoadResult } | { ok: false; error: string }) =>
+      reply.ok ? resolve(reply.result) : reject(new Error(reply.error)),
+    );
     child.once('exit', (code) => reject(new Error(`load generator exited (code ${code}) without a result`)));
     child.send({ ...request, bodies: request.bodies.map((b) => ({ ...b, body: b.body.toString('base64') })) });
   });

@@ -16,7 +16,13 @@ export interface RawResult {
  * run. With several sessions (on worker threads of their own), each runs its own loop at the same time, as model
  * instances do; `meanMs` is then the mean time of one run.
  */
-export async function measureRaw(sessions: RunnableSession[], feeds: (rows: number) => TensorMap, batchSize: number, seconds: number, minRuns = 5): Promise<RawResult> {
+export async function measureRaw(
+  sessions: RunnableSession[],
+  feeds: (rows: number) => TensorMap,
+  batchSize: number,
+  seconds: number,
+  minRuns = 5,
+): Promise<RawResult> {
   const input = feeds(batchSize);
   await Promise.all(sessions.map((session) => session.run(input)));
   const started = performance.now();

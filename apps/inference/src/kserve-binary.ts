@@ -10,10 +10,14 @@ export const INFERENCE_HEADER_CONTENT_LENGTH = 'inference-header-content-length'
 /** The JSON header and the binary section of a request body whose JSON part is `headerLength` bytes. */
 export function splitBinaryBody(body: unknown, headerLength: string): { header: unknown; binary: Buffer } {
   if (!Buffer.isBuffer(body)) throw AppError.badRequest('body: a request with Inference-Header-Content-Length needs a body', 'body');
-  if (!/^\d+$/.test(headerLength)) throw AppError.badRequest(`Inference-Header-Content-Length: must be a byte count, got "${headerLength}"`, 'Inference-Header-Content-Length');
+  if (!/^\d+$/.test(headerLength))
+    throw AppError.badRequest(`Inference-Header-Content-Length: must be a byte count, got "${headerLength}"`, 'Inference-Header-Content-Length');
   const length = Number(headerLength);
   if (length > body.length) {
-    throw AppError.badRequest(`Inference-Header-Content-Length: ${length} bytes of inference header, but the body has only ${body.length}`, 'Inference-Header-Content-Length');
+    throw AppError.badRequest(
+      `Inference-Header-Content-Length: ${length} bytes of inference header, but the body has only ${body.length}`,
+      'Inference-Header-Content-Length',
+    );
   }
   let header: unknown;
   try {
@@ -42,7 +46,10 @@ export interface BinaryInput {
  * A v2 inference request body with every input as binary tensor data (what a client holding tensors sends, as
  * tritonclient does): for clients, tests and the bench. `binaryOutputs` asks for every output as binary data.
  */
-export function encodeBinaryInferRequest(inputs: BinaryInput[], options: { binaryOutputs?: boolean; id?: string } = {}): { body: Buffer; headerLength: number } {
+export function encodeBinaryInferRequest(
+  inputs: BinaryInput[],
+  options: { binaryOutputs?: boolean; id?: string } = {},
+): { body: Buffer; headerLength: number } {
   const header = {
     ...(options.id !== undefined && { id: options.id }),
     ...(options.binaryOutputs && { parameters: { binary_data_output: true } }),
@@ -55,7 +62,10 @@ export function encodeBinaryInferRequest(inputs: BinaryInput[], options: { binar
 }
 
 /** A response body as {@link joinBinaryBody} framed it: the JSON and each binary output's bytes, by name. */
-export function decodeBinaryInferResponse(body: Buffer, headerLength: number): { header: { outputs: { name: string; parameters?: Record<string, unknown> }[] } & Record<string, unknown>; binary: Map<string, Buffer> } {
+export function decodeBinaryInferResponse(
+  body: Buffer,
+  headerLength: number,
+): { header: { outputs: { name: string; parameters?: Record<string, unknown> }[] } & Record<string, unknown>; binary: Map<string, Buffer> } {
   const header = JSON.parse(body.toString('utf8', 0, headerLength));
   const binary = new Map<string, Buffer>();
   let offset = headerLength;

@@ -31,13 +31,40 @@ export function cachedGpuProbe(probe: () => Promise<GpuStatus[] | undefined> = p
 export function createInferenceMetrics(registry: Registry, labels: ModelLabels, gpus: () => Promise<GpuStatus[] | undefined> = cachedGpuProbe()) {
   const modelLabels = ['model', 'version'] as const;
   const registers = [registry];
-  const requests = new Counter({ name: 'inference_requests_total', help: 'Inference requests by HTTP status.', labelNames: [...modelLabels, 'status'] as const, registers });
-  const exceptions = new Counter({ name: 'inference_exceptions_total', help: 'Inference requests that failed on the server side (5xx).', labelNames: modelLabels, registers });
-  const latency = new Histogram({ name: 'inference_latency_seconds', help: 'Inference request latency, seconds.', labelNames: modelLabels, buckets: LATENCY_BUCKETS_SECONDS, registers });
+  const requests = new Counter({
+    name: 'inference_requests_total',
+    help: 'Inference requests by HTTP status.',
+    labelNames: [...modelLabels, 'status'] as const,
+    registers,
+  });
+  const exceptions = new Counter({
+    name: 'inference_exceptions_total',
+    help: 'Inference requests that failed on the server side (5xx).',
+    labelNames: modelLabels,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'inference_latency_seconds',
+    help: 'Inference request latency, seconds.',
+    labelNames: modelLabels,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
   const batchSize = new Histogram({ name: 'inference_batch_size', help: 'Rows per session.run.', labelNames: modelLabels, buckets: BATCH_BUCKETS, registers });
-  const queue = new Histogram({ name: 'inference_queue_seconds', help: 'Time a request waited for its batch, seconds.', labelNames: modelLabels, buckets: LATENCY_BUCKETS_SECONDS, registers });
+  const queue = new Histogram({
+    name: 'inference_queue_seconds',
+    help: 'Time a request waited for its batch, seconds.',
+    labelNames: modelLabels,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
   const loadSeconds = new Gauge({ name: 'model_load_seconds', help: 'Time to open and warm up the model, seconds.', labelNames: modelLabels, registers });
-  const providerInfo = new Gauge({ name: 'inference_provider_info', help: 'The execution provider in use (value 1).', labelNames: [...modelLabels, 'provider'] as const, registers });
+  const providerInfo = new Gauge({
+    name: 'inference_provider_info',
+    help: 'The execution provider in use (value 1).',
+    labelNames: [...modelLabels, 'provider'] as const,
+    registers,
+  });
   const stage = new Histogram({
     name: 'inference_stage_seconds',
     help: 'Time one inference request spent in each stage (parse, base64, decode, tensor, queue, run, topk, serialise), seconds.',
@@ -47,8 +74,20 @@ export function createInferenceMetrics(registry: Registry, labels: ModelLabels, 
   });
   const inFlight = new Gauge({ name: 'inference_in_flight', help: 'Inference requests being served.', labelNames: modelLabels, registers });
   const tokens = new Counter({ name: 'generation_tokens_total', help: 'Tokens generated.', labelNames: modelLabels, registers });
-  const timePerToken = new Histogram({ name: 'generation_time_per_token_seconds', help: 'Time per generated token after the first, seconds.', labelNames: modelLabels, buckets: TOKEN_BUCKETS_SECONDS, registers });
-  const timeToFirstToken = new Histogram({ name: 'generation_time_to_first_token_seconds', help: 'Time to the first generated token, seconds.', labelNames: modelLabels, buckets: LATENCY_BUCKETS_SECONDS, registers });
+  const timePerToken = new Histogram({
+    name: 'generation_time_per_token_seconds',
+    help: 'Time per generated token after the first, seconds.',
+    labelNames: modelLabels,
+    buckets: TOKEN_BUCKETS_SECONDS,
+    registers,
+  });
+  const timeToFirstToken = new Histogram({
+    name: 'generation_time_to_first_token_seconds',
+    help: 'Time to the first generated token, seconds.',
+    labelNames: modelLabels,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
   new Gauge({
     name: 'inference_gpu_utilization_percent',
     help: 'Utilisation of each GPU of this host in percent, as nvidia-smi reports it, read at scrape time.',

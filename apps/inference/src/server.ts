@@ -106,7 +106,16 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
   // Only a ready replica joins: the dispatcher sends it work from the moment it is in the set.
   const membership = registryMembership(config, labels.model, server.port, logger);
   await membership?.join();
-  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size, sessions: model.session.sessions.length, onMainThread: !(model.session.instances[0] instanceof WorkerSession), ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }) });
+  logger.info('model ready', {
+    ...labels,
+    provider: model.provider,
+    loadSeconds: model.loadSeconds,
+    maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1,
+    instances: model.session.size,
+    sessions: model.session.sessions.length,
+    onMainThread: !(model.session.instances[0] instanceof WorkerSession),
+    ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }),
+  });
 
   let stopping: Promise<void> | undefined;
   return {

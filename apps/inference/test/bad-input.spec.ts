@@ -8,7 +8,9 @@ describe('bad input to /infer', () => {
   beforeAll(async () => {
     service = await startInference({ MODEL_NAME: 'digits-cnn', MAX_IMAGE_PIXELS: '1000000', BODY_LIMIT_BYTES: '300000' });
     // 2000×2000 = 4 M pixels, a few kilobytes compressed.
-    bomb = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#000' } }).png({ palette: true }).toBuffer();
+    bomb = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#000' } })
+      .png({ palette: true })
+      .toBuffer();
   });
   afterAll(() => service.stop());
 

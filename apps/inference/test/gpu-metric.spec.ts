@@ -3,7 +3,7 @@ import { cachedGpuProbe, createInferenceMetrics } from '../src/metrics';
 
 const gpu = (index: number, utilizationPercent: number) => ({ index, name: 'NVIDIA H200', utilizationPercent, memoryUsedMiB: 1024, memoryTotalMiB: 143771 });
 
-it('exposes each GPU\'s utilisation from nvidia-smi at scrape time, for the dashboards\' GPU panel', async () => {
+it("exposes each GPU's utilisation from nvidia-smi at scrape time, for the dashboards' GPU panel", async () => {
   const registry = new Registry();
   let readings = [gpu(0, 37), gpu(1, 90)];
   createInferenceMetrics(registry, { model: 'tiny-lm', version: '1' }, async () => readings);

@@ -37,7 +37,11 @@ describe('KServe v2 binary tensor data extension', () => {
   beforeAll(async () => {
     service = await startInference({ MODEL_NAME: 'digits-cnn', MODEL_VERSION: '2' });
     inferUrl = `${service.url}/v2/models/digits-cnn/infer`;
-    digits = await Promise.all(sampleImages().slice(0, 2).map((s) => digitTensor(service, s.bytes)));
+    digits = await Promise.all(
+      sampleImages()
+        .slice(0, 2)
+        .map((s) => digitTensor(service, s.bytes)),
+    );
     jsonLogits = [];
     for (const data of digits) {
       const res = await postJson(inferUrl, { inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(data) }] });
@@ -46,7 +50,7 @@ describe('KServe v2 binary tensor data extension', () => {
   });
   afterAll(() => service.stop());
 
-  it('takes a binary input and answers JSON outputs equal to the JSON protocol\'s', async () => {
+  it("takes a binary input and answers JSON outputs equal to the JSON protocol's", async () => {
     const { body, headerLength } = encodeBinaryInferRequest([{ name: 'input', datatype: 'FP32', shape: [1, 1, 28, 28], data: digits[0] }], { id: 'bin-1' });
     const res = await postBinary(inferUrl, body, headerLength);
     expect(res.status).toBe(200);
@@ -58,7 +62,9 @@ describe('KServe v2 binary tensor data extension', () => {
   });
 
   it('answers binary outputs when binary_data_output is set: JSON header, then the raw little-endian values', async () => {
-    const { body, headerLength } = encodeBinaryInferRequest([{ name: 'input', datatype: 'FP32', shape: [1, 1, 28, 28], data: digits[1] }], { binaryOutputs: true });
+    const { body, headerLength } = encodeBinaryInferRequest([{ name: 'input', datatype: 'FP32', shape: [1, 1, 28, 28], data: digits[1] }], {
+      binaryOutputs: true,
+    });
     const res = await postBinary(inferUrl, body, headerLength);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/octet-stream/);
@@ -72,7 +78,12 @@ describe('KServe v2 binary tensor data extension', () => {
   it('answers one output as binary when that output asks, even for a JSON request', async () => {
     const res = await postBinary(
       inferUrl,
-      Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(digits[0]) }], outputs: [{ name: 'logits', parameters: { binary_data: true } }] })),
+      Buffer.from(
+        JSON.stringify({
+          inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(digits[0]) }],
+          outputs: [{ name: 'logits', parameters: { binary_data: true } }],
+        }),
+      ),
       undefined,
       'application/json',
     );
@@ -114,18 +125,62 @@ describe('KServe v2 binary tensor data extension', () => {
   const bytes784 = () => new Uint8Array(digits[0].buffer.slice(0));
 
   it.each([
-    ['a header length that is not a number', () => ({ ...joinBinaryBody(header([binaryInput(3136)]), [bytes784()]), headerLength: 'abc' }), /Inference-Header-Content-Length: must be a byte count/],
+    [
+      'a header length that is not a number',
+      () => ({ ...joinBinaryBody(header([binaryInput(3136)]), [bytes784()]), headerLength: 'abc' }),
+      /Inference-Header-Content-Length: must be a byte count/,
+    ],
     ['a header length past the end of the body', () => ({ body: Buffer.from('{}'), headerLength: 10 }), /Inference-Header-Content-Length: 10 bytes .* only 2/],
-    ['a header that is not JSON', () => ({ body: Buffer.from('{"inputs": [nope'), headerLength: 16 }), /body: the first 16 bytes .* not a JSON inference request/],
-    ['a binary_data_size that does not fit the shape', () => joinBinaryBody(header([binaryInput(3000)]), [bytes784().subarray(0, 3000)]), /inputs\.0\.parameters\.binary_data_size: shape \[1,1,28,28\] of FP32 needs 3136 bytes, got 3000/],
-    ['more binary data than the inputs declare', () => joinBinaryBody(header([binaryInput(3136)]), [bytes784(), new Uint8Array(8)]), /body: 3144 bytes of binary data .* add up to 3136/],
-    ['less binary data than declared', () => joinBinaryBody(header([binaryInput(3136)]), [bytes784().subarray(0, 100)]), /inputs\.0\.parameters\.binary_data_size: 3136 bytes, but only 100 are left/],
-    ['a negative binary_data_size', () => joinBinaryBody(header([binaryInput(-4)]), []), /inputs\.0\.parameters\.binary_data_size: must be a non-negative integer, got -4/],
-    ['data and binary_data_size together', () => joinBinaryBody(header([{ ...binaryInput(3136), data: [1] }]), [bytes784()]), /inputs\.0\.data: give data or parameters\.binary_data_size, not both/],
-    ['an input with neither data nor binary_data_size', () => joinBinaryBody(header([{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32' }]), []), /inputs\.0\.data: Required/],
-    ['a binary input of the wrong datatype', () => joinBinaryBody(header([{ ...binaryInput(3136), datatype: 'INT32' }]), [bytes784()]), /inputs\.0\.datatype: input "input" must be FP32, got INT32/],
-    ['a binary_data_output that is not a boolean', () => joinBinaryBody(header([binaryInput(3136)], { parameters: { binary_data_output: 'yes' } }), [bytes784()]), /body\.parameters\.binary_data_output: must be true or false/],
-    ['an output binary_data that is not a boolean', () => joinBinaryBody(header([binaryInput(3136)], { outputs: [{ name: 'logits', parameters: { binary_data: 1 } }] }), [bytes784()]), /outputs\.0\.parameters\.binary_data: must be true or false/],
+    [
+      'a header that is not JSON',
+      () => ({ body: Buffer.from('{"inputs": [nope'), headerLength: 16 }),
+      /body: the first 16 bytes .* not a JSON inference request/,
+    ],
+    [
+      'a binary_data_size that does not fit the shape',
+      () => joinBinaryBody(header([binaryInput(3000)]), [bytes784().subarray(0, 3000)]),
+      /inputs\.0\.parameters\.binary_data_size: shape \[1,1,28,28\] of FP32 needs 3136 bytes, got 3000/,
+    ],
+    [
+      'more binary data than the inputs declare',
+      () => joinBinaryBody(header([binaryInput(3136)]), [bytes784(), new Uint8Array(8)]),
+      /body: 3144 bytes of binary data .* add up to 3136/,
+    ],
+    [
+      'less binary data than declared',
+      () => joinBinaryBody(header([binaryInput(3136)]), [bytes784().subarray(0, 100)]),
+      /inputs\.0\.parameters\.binary_data_size: 3136 bytes, but only 100 are left/,
+    ],
+    [
+      'a negative binary_data_size',
+      () => joinBinaryBody(header([binaryInput(-4)]), []),
+      /inputs\.0\.parameters\.binary_data_size: must be a non-negative integer, got -4/,
+    ],
+    [
+      'data and binary_data_size together',
+      () => joinBinaryBody(header([{ ...binaryInput(3136), data: [1] }]), [bytes784()]),
+      /inputs\.0\.data: give data or parameters\.binary_data_size, not both/,
+    ],
+    [
+      'an input with neither data nor binary_data_size',
+      () => joinBinaryBody(header([{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32' }]), []),
+      /inputs\.0\.data: Required/,
+    ],
+    [
+      'a binary input of the wrong datatype',
+      () => joinBinaryBody(header([{ ...binaryInput(3136), datatype: 'INT32' }]), [bytes784()]),
+      /inputs\.0\.datatype: input "input" must be FP32, got INT32/,
+    ],
+    [
+      'a binary_data_output that is not a boolean',
+      () => joinBinaryBody(header([binaryInput(3136)], { parameters: { binary_data_output: 'yes' } }), [bytes784()]),
+      /body\.parameters\.binary_data_output: must be true or false/,
+    ],
+    [
+      'an output binary_data that is not a boolean',
+      () => joinBinaryBody(header([binaryInput(3136)], { outputs: [{ name: 'logits', parameters: { binary_data: 1 } }] }), [bytes784()]),
+      /outputs\.0\.parameters\.binary_data: must be true or false/,
+    ],
   ])('answers 400 with a JSON error naming the field for %s', async (_what, build, message) => {
     const { body, headerLength } = build();
     const res = await postBinary(inferUrl, body, headerLength);

@@ -24,7 +24,11 @@ describe('KServe v2 protocol', () => {
   it('answers GET /v2 with the server metadata the protocol defines, documented in the OpenAPI document', async () => {
     const { status, body } = await getJson(`${service.url}/v2`);
     expect(status).toBe(200);
-    expect(V2ServerMetadata.parse(body)).toEqual({ name: 'autoscaled-inference', version: JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'package.json'), 'utf8')).version, extensions: ['binary_tensor_data'] });
+    expect(V2ServerMetadata.parse(body)).toEqual({
+      name: 'autoscaled-inference',
+      version: JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'package.json'), 'utf8')).version,
+      extensions: ['binary_tensor_data'],
+    });
     const doc = (await getJson(`${service.url}/openapi.json`)).body;
     expect(doc.paths['/v2'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/V2ServerMetadata' });
     expect(doc.components.schemas.V2ServerMetadata.required).toEqual(['name', 'version', 'extensions']);

@@ -41,7 +41,9 @@ describe('a full-size classifier dropped in as model.onnx and labels.txt, with n
 
   it('classifies an image through /infer with the labels of labels.txt', async () => {
     const noise = Buffer.from(Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 7919) % 256));
-    const jpeg = await sharp(noise, { raw: { width: 64, height: 48, channels: 3 } }).jpeg().toBuffer();
+    const jpeg = await sharp(noise, { raw: { width: 64, height: 48, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     const res = await postJson(`${service.url}/infer`, { image: jpeg.toString('base64'), topK: 3 });
     expect(res.status).toBe(200);
     expect(res.body.model).toBe('my-classifier');

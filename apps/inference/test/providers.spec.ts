@@ -8,7 +8,9 @@ describe('execution providers', () => {
     try {
       expect(service.model.fallbackReason).toMatch(/CUDA execution provider unavailable/);
       expect((await getJson(`${service.url}/health`)).body.provider).toBe('cpu');
-      expect(await (await fetch(`${service.url}/metrics`)).text()).toContain('inference_provider_info{model="digits-cnn",version="2",provider="cpu",service="inference"} 1');
+      expect(await (await fetch(`${service.url}/metrics`)).text()).toContain(
+        'inference_provider_info{model="digits-cnn",version="2",provider="cpu",service="inference"} 1',
+      );
     } finally {
       await service.stop();
     }
@@ -23,7 +25,12 @@ describe('execution providers', () => {
       [{ ORT_PROVIDERS: 'cuda' }, 1, ['"message":"start-up failed"', 'on execution provider cuda: ']],
       [{ ORT_PROVIDERS: 'tpu' }, 2, ['invalid environment: ORT_PROVIDERS: ', '"problems":["ORT_PROVIDERS: ']],
     ] as const) {
-      const service = await startNodeService({ name: 'inference', entry: 'apps/inference/src/main.ts', env: { MODEL_NAME: 'digits-cnn', ...env }, readyPath: null });
+      const service = await startNodeService({
+        name: 'inference',
+        entry: 'apps/inference/src/main.ts',
+        env: { MODEL_NAME: 'digits-cnn', ...env },
+        readyPath: null,
+      });
       expect(await service.exited).toBe(exitCode);
       for (const message of messages) expect(service.output()).toContain(message);
     }

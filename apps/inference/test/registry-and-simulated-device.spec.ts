@@ -15,7 +15,7 @@ describe('replica registry membership and the simulated device', () => {
     await redis.dispose();
   });
 
-  it('joins its model\'s set once ready, leaves it first on shutdown and still serves during the drain delay', async () => {
+  it("joins its model's set once ready, leaves it first on shutdown and still serves during the drain delay", async () => {
     const service = await startInference({ MODEL_NAME: 'digits-cnn', REGISTRY_REDIS_URL: redis.url, DRAIN_DELAY_MS: '1500' });
     expect(await liveReplicas(client, 'digits-cnn')).toEqual([service.url]);
     const stopping = service.stop();

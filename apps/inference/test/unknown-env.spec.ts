@@ -15,9 +15,15 @@ describe('inference start-up with a mistyped environment', () => {
         readyPath: null,
       });
       expect(await service.exited).toBe(1);
-      const lines = service.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      const lines = service
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line));
       const mine = ['MAX_BATCH_SIZ', 'MODEL_NAMES', 'ORT_THREADS'];
-      const warnings = lines.filter((line) => line.level === 'warn' && mine.includes(line.variable)).map((line) => [line.variable, line.suggestion, line.message]);
+      const warnings = lines
+        .filter((line) => line.level === 'warn' && mine.includes(line.variable))
+        .map((line) => [line.variable, line.suggestion, line.message]);
       expect(warnings).toEqual([
         ['MAX_BATCH_SIZ', 'MAX_BATCH_SIZE', 'environment variable MAX_BATCH_SIZ is not a setting and is ignored; did you mean MAX_BATCH_SIZE?'],
         ['MODEL_NAMES', 'MODEL_NAME', 'environment variable MODEL_NAMES is not a setting and is ignored; did you mean MODEL_NAME?'],

@@ -35,19 +35,23 @@ async function startServer() {
 
 function bodyOf(bytes: number): Buffer[] {
   // A JSON body like /enqueue's: the base64 image part built once, a small per-request tail.
-  const image = randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
+  const image = randomBytes(Math.ceil((bytes * 3) / 4))
+    .toString('base64')
+    .slice(0, bytes);
   return [Buffer.from(`{"model":"digits-cnn","image":"${image}","clientRef":"`), Buffer.from('0"}')];
 }
 
 async function closedLoop(sender: HttpClient, url: URL, body: Buffer[], concurrency = 64, ms = 2000): Promise<number> {
   let done = 0;
   const end = performance.now() + ms;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      await sender.postJson(url, body);
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await sender.postJson(url, body);
+        done += 1;
+      }
+    }),
+  );
   return done / (ms / 1000);
 }
 
@@ -76,8 +80,10 @@ async function searchRate(label: string, sender: HttpClient, url: URL, body: Buf
     const result = await openLoop(sender, url, body, rate);
     const verdict = sustained(result, rate);
     const l = result.schedule.lateness;
-    console.log(`  ${label} ${String(rate).padStart(5)} req/s: ${verdict.ok ? 'held' : 'MISSED'} (worst second ${verdict.worstPct.toFixed(2)} % off, ` +
-      `completed ${result.counts.completed}/${result.counts.scheduled}, lateness p50 ${l.p50.toFixed(3)} ms p99 ${l.p99.toFixed(3)} ms, e2e p99 ${result.latency.p99.toFixed(2)} ms)`);
+    console.log(
+      `  ${label} ${String(rate).padStart(5)} req/s: ${verdict.ok ? 'held' : 'MISSED'} (worst second ${verdict.worstPct.toFixed(2)} % off, ` +
+        `completed ${result.counts.completed}/${result.counts.scheduled}, lateness p50 ${l.p50.toFixed(3)} ms p99 ${l.p99.toFixed(3)} ms, e2e p99 ${result.latency.p99.toFixed(2)} ms)`,
+    );
     if (!verdict.ok) break;
     best = rate;
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -101,14 +107,20 @@ async function main() {
     await openLoop(sender, server.url, small, 500); // warm-up of the open-loop path
     const lateRun = await openLoop(sender, server.url, small, 1000);
     const late = lateRun.schedule.lateness;
-    console.log(`Send lateness at 1000 req/s (small bodies, ${late.count} requests): p50 ${late.p50.toFixed(3)} ms, p99 ${late.p99.toFixed(3)} ms, max ${late.max.toFixed(3)} ms`);
+    console.log(
+      `Send lateness at 1000 req/s (small bodies, ${late.count} requests): p50 ${late.p50.toFixed(3)} ms, p99 ${late.p99.toFixed(3)} ms, max ${late.max.toFixed(3)} ms`,
+    );
 
     console.log('Open-loop search (3 s per step, every second within 1 % of target):');
     const bestSmall = await searchRate('small', sender, server.url, small);
     const bestLarge = await searchRate('100KB', sender, server.url, large);
     console.log('');
-    console.log(`Highest sustained open-loop rate, small bodies : ${bestSmall} req/s (${((bestSmall / baseSmall) * 100).toFixed(0)} % of closed-loop baseline; goal >= 3000)`);
-    console.log(`Highest sustained open-loop rate, 100 KB bodies: ${bestLarge} req/s (${((bestLarge / baseLarge) * 100).toFixed(0)} % of closed-loop baseline; goal >= 1000)`);
+    console.log(
+      `Highest sustained open-loop rate, small bodies : ${bestSmall} req/s (${((bestSmall / baseSmall) * 100).toFixed(0)} % of closed-loop baseline; goal >= 3000)`,
+    );
+    console.log(
+      `Highest sustained open-loop rate, 100 KB bodies: ${bestLarge} req/s (${((bestLarge / baseLarge) * 100).toFixed(0)} % of closed-loop baseline; goal >= 1000)`,
+    );
     console.log(`Send lateness at 1000 req/s: p50 ${late.p50.toFixed(3)} ms (goal < 0.1), p99 ${late.p99.toFixed(3)} ms (goal < 2)`);
     writeBenchmarkSection('load-tester', [
       run,

@@ -12,7 +12,11 @@ export const RunArgs = z.object({
   images: z.string().min(1).default('workloads/images'),
   'max-images': z.coerce.number().int().min(1).optional().describe('Send at most this many requests (and load at most this many images).'),
   model: ModelName.optional().describe('Default digits-cnn, or tiny-lm with --prompts.'),
-  prompts: z.string().min(1).optional().describe('Prompt pool (one per line, # comments): requests carry prompts for a text-generation model instead of images.'),
+  prompts: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Prompt pool (one per line, # comments): requests carry prompts for a text-generation model instead of images.'),
   'max-new-tokens': z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for.'),
   'generation-seed': z.coerce.number().int().min(0).optional().describe('Fixed sampling seed for every prompt (default: sampled freely).'),
   out: z.string().min(1).default('reports'),
@@ -22,13 +26,13 @@ export const RunArgs = z.object({
   seed: z.coerce.number().int().default(1),
   collect: z.enum(['callback', 'poll', 'sync']).default('callback'),
   timeout: z.coerce.number().positive().max(3600).default(60),
-  'callback-url': z.url().optional().describe('How the dispatcher reaches this process\'s /storeLatency (default http://127.0.0.1:<port>/storeLatency).'),
+  'callback-url': z.url().optional().describe("How the dispatcher reaches this process's /storeLatency (default http://127.0.0.1:<port>/storeLatency)."),
   'callback-port': z.coerce.number().int().min(0).max(65535).default(0),
   progress: z.enum(['true', 'false']).default('true'),
-  autoscale: z.enum(['true', 'false']).default('true').describe('Embedded stack: scale inference with the chart\'s autoscaling policy.'),
+  autoscale: z.enum(['true', 'false']).default('true').describe("Embedded stack: scale inference with the chart's autoscaling policy."),
   replicas: z.coerce.number().int().min(1).max(64).optional().describe('Embedded stack: run this many inference replicas, no autoscaling.'),
-  'min-replicas': z.coerce.number().int().min(0).max(64).optional().describe('Embedded stack: override the policy\'s minReplicaCount (0 = scale to zero).'),
-  values: z.string().min(1).optional().describe('Embedded stack: values files over the chart\'s, comma-separated, as helm install -f.'),
+  'min-replicas': z.coerce.number().int().min(0).max(64).optional().describe("Embedded stack: override the policy's minReplicaCount (0 = scale to zero)."),
+  values: z.string().min(1).optional().describe("Embedded stack: values files over the chart's, comma-separated, as helm install -f."),
 });
 /** The text-generation model: `--model tiny-lm` alone drives it with the shipped prompt pool. */
 export const TEXT_MODEL = 'tiny-lm';

@@ -39,7 +39,11 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
   try {
     rates = parseWorkload(readFileSync(args.workload, 'utf8'), args.workload);
     bodies = args.prompts
-      ? PromptSet.load(args.prompts, { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) }, args['max-images'])
+      ? PromptSet.load(
+          args.prompts,
+          { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) },
+          args['max-images'],
+        )
       : ImageSet.load(args.images, args['max-images']);
   } catch (error) {
     say(error instanceof WorkloadParseError ? error.message : String((error as Error).message));
@@ -52,11 +56,19 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     if (!args.target) {
       say('No --target: starting redis-server, inference and dispatcher on this machine ...');
       const config = options.config;
-      const simulatedDevice = config.SIMULATED_DEVICE_MS + config.SIMULATED_DEVICE_MS_PER_ITEM > 0 ? { perBatchMs: config.SIMULATED_DEVICE_MS, perItemMs: config.SIMULATED_DEVICE_MS_PER_ITEM } : undefined;
+      const simulatedDevice =
+        config.SIMULATED_DEVICE_MS + config.SIMULATED_DEVICE_MS_PER_ITEM > 0
+          ? { perBatchMs: config.SIMULATED_DEVICE_MS, perItemMs: config.SIMULATED_DEVICE_MS_PER_ITEM }
+          : undefined;
       stack = await startEmbeddedStack({
         model: args.model,
         peakRate: Math.max(...rates),
-        scaling: { autoscale: args.autoscale === 'true', replicas: args.replicas, minReplicas: args['min-replicas'], valuesFiles: args.values?.split(',').map((f) => resolve(f.trim())) },
+        scaling: {
+          autoscale: args.autoscale === 'true',
+          replicas: args.replicas,
+          minReplicas: args['min-replicas'],
+          valuesFiles: args.values?.split(',').map((f) => resolve(f.trim())),
+        },
         simulatedDevice,
         log: (line) => say(`  ${line}`),
       });
@@ -64,13 +76,23 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     if (options.signal?.aborted) return { exitCode: EXIT.failed };
     const target = args.target ?? stack?.target ?? '';
     if (args.collect === 'callback') {
-      receiver = await start({ ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] }, { logger, images: bodies instanceof ImageSet ? bodies : undefined });
+      receiver = await start(
+        { ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] },
+        { logger, images: bodies instanceof ImageSet ? bodies : undefined },
+      );
     }
     const carrying = args.prompts ? `prompts from ${args.prompts}, ${args['max-new-tokens']} new tokens each` : `images from ${args.images}`;
-    say(`Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${carrying}; ${args.arrivals} arrivals, results by ${args.collect})`);
-    const bar = args.progress === 'true' && (out as NodeJS.WriteStream).isTTY
-      ? new SingleBar({ format: ' {bar} {value}/{total} s | sent {sent} | done {done} | failed {failed} | in flight {inflight} | late p99 {late} ms', hideCursor: true, stream: out as NodeJS.WriteStream })
-      : undefined;
+    say(
+      `Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${carrying}; ${args.arrivals} arrivals, results by ${args.collect})`,
+    );
+    const bar =
+      args.progress === 'true' && (out as NodeJS.WriteStream).isTTY
+        ? new SingleBar({
+            format: ' {bar} {value}/{total} s | sent {sent} | done {done} | failed {failed} | in flight {inflight} | late p99 {late} ms',
+            hideCursor: true,
+            stream: out as NodeJS.WriteStream,
+          })
+        : undefined;
     bar?.start(rates.length, 0, { sent: 0, done: 0, failed: 0, inflight: 0, late: '0.00' });
     const run = await runLoadTest({
       target,

@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelScaling, type ModelScaling } from '@ai/autoscaling';
-import { redisServerMissingMessage, ReplicaPool, startNodeService, startRedisServer, waitFor, WORKSPACE_ROOT, type RunningNodeService, type RunningRedisServer } from '@ai/local-stack';
+import {
+  redisServerMissingMessage,
+  ReplicaPool,
+  startNodeService,
+  startRedisServer,
+  waitFor,
+  WORKSPACE_ROOT,
+  type RunningNodeService,
+  type RunningRedisServer,
+} from '@ai/local-stack';
 import { LocalScaler, type ScaleEvent } from './local-scaler';
 
 /** The chart whose values hold the autoscaling policy. */
@@ -61,7 +70,10 @@ export function serviceEntry(app: string): string {
 export function embeddedScaling(model: string, scaling: EmbeddedScaling | undefined): ModelScaling {
   const read = readModelScaling(CHART_DIR, model, scaling?.valuesFiles ?? []);
   if (!read.policy || scaling?.minReplicas === undefined) return read;
-  return { ...read, policy: { ...read.policy, minReplicaCount: scaling.minReplicas, maxReplicaCount: Math.max(read.policy.maxReplicaCount, scaling.minReplicas, 1) } };
+  return {
+    ...read,
+    policy: { ...read.policy, minReplicaCount: scaling.minReplicas, maxReplicaCount: Math.max(read.policy.maxReplicaCount, scaling.minReplicas, 1) },
+  };
 }
 
 const describeEvent = (event: ScaleEvent) =>
@@ -146,7 +158,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       pool,
       dispatcherUrl: dispatcher.url,
       // --replicas pins the count; --autoscale false keeps the policy's minimum (at least one).
-      fixedReplicas: options.scaling?.replicas ?? (options.scaling?.autoscale === false ? Math.max(1, scaling.policy?.minReplicaCount ?? scaling.fixedReplicas) : undefined),
+      fixedReplicas:
+        options.scaling?.replicas ?? (options.scaling?.autoscale === false ? Math.max(1, scaling.policy?.minReplicaCount ?? scaling.fixedReplicas) : undefined),
       onEvent: (event) => log(describeEvent(event)),
       onPoll: (poll) => poll.error && log(`a trigger could not be read (${poll.error}); the HPA acts on the others only to scale up`),
     });
@@ -154,7 +167,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const policyDescription = policy
       ? `chart autoscaling ${policy.minReplicaCount}..${policy.maxReplicaCount} replicas on ${policy.triggers.map((t) => t.name).join(', ')} every ${policy.pollingInterval} s`
       : `${scaler.initialReplicas} fixed replica${scaler.initialReplicas === 1 ? '' : 's'}`;
-    log(`starting inference (${options.model}): ${policyDescription}${policy && options.scaling?.valuesFiles?.length ? ` (values + ${options.scaling.valuesFiles.join(', ')})` : ''}`);
+    log(
+      `starting inference (${options.model}): ${policyDescription}${policy && options.scaling?.valuesFiles?.length ? ` (values + ${options.scaling.valuesFiles.join(', ')})` : ''}`,
+    );
     if (device) log(`SIMULATED_DEVICE_MS=${device.perBatchMs} SIMULATED_DEVICE_MS_PER_ITEM=${device.perItemMs}: every batch is held by a timer, not computed`);
     scaler.start();
     const started = scaler;

@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createReportDirectory, RequestCsvWriter, writeReport, type RunDescription, type ScalingRecord, type SloSpec, type SystemSample, type WrittenReport } from '@ai/report';
+import {
+  createReportDirectory,
+  RequestCsvWriter,
+  writeReport,
+  type RunDescription,
+  type ScalingRecord,
+  type SloSpec,
+  type SystemSample,
+  type WrittenReport,
+} from '@ai/report';
 import { HttpClient } from '@ai/http-client';
 import { RepeatSuppressor, type Logger } from '@ai/observability';
 import { runLoad, totalRequests, type LoadProgress, type LoadRunResult, type RequestRecord, type SecondSchedule } from '@ai/workload';
@@ -72,13 +81,24 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
   const sender = new HttpClient();
   const origin = performance.now();
   const scaler = options.scaler;
-  const sampler = new SystemSampler({ target: options.target, model: options.model, prometheusUrl: options.prometheusUrl, origin, ...(scaler && { scaling: () => scaler.counts() }) });
+  const sampler = new SystemSampler({
+    target: options.target,
+    model: options.model,
+    prometheusUrl: options.prometheusUrl,
+    origin,
+    ...(scaler && { scaling: () => scaler.counts() }),
+  });
   const eventsBefore = scaler?.events.length ?? 0;
   const failures = options.logger && new RepeatSuppressor(options.logger);
   const noteFailure = (record: RequestRecord) => {
     if (!failures || record.outcome === 'completed' || record.outcome === 'notSent') return;
     const reason = record.reason ?? record.outcome;
-    failures.log('warn', `request-failed:${reason}`, 'load test requests failing', { reason, outcome: record.outcome, status: record.status, target: options.target });
+    failures.log('warn', `request-failed:${reason}`, 'load test requests failing', {
+      reason,
+      outcome: record.outcome,
+      status: record.status,
+      target: options.target,
+    });
   };
   try {
     sampler.start();
@@ -110,7 +130,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<CompletedLo
     const scaling: ScalingRecord | undefined = scaler && {
       policy: options.scalingPolicy ?? (scaler.autoscaling ? 'autoscaling' : 'fixed replicas'),
       autoscaling: scaler.autoscaling,
-      events: scaler.events.slice(eventsBefore).map((e) => ({ t: Number(((e.at - origin) / 1000).toFixed(3)), from: e.from, to: e.to, reason: e.reason, values: e.values })),
+      events: scaler.events
+        .slice(eventsBefore)
+        .map((e) => ({ t: Number(((e.at - origin) / 1000).toFixed(3)), from: e.from, to: e.to, reason: e.reason, values: e.values })),
       polls: scaler.polls.map(({ at, ...p }) => ({ t: Number(((at - origin) / 1000).toFixed(3)), ...p })),
     };
     return {

@@ -68,7 +68,12 @@ export class LocalScaler {
   constructor(private readonly options: LocalScalerOptions) {
     const policy = options.fixedReplicas === undefined ? options.scaling.policy : undefined;
     if (policy) this.autoscaler = new Autoscaler(policy);
-    this.metrics = new TriggerMetrics({ model: options.model, scaling: options.scaling, dispatcherUrl: options.dispatcherUrl, replicas: () => options.pool.ready().map((s) => s.url) });
+    this.metrics = new TriggerMetrics({
+      model: options.model,
+      scaling: options.scaling,
+      dispatcherUrl: options.dispatcherUrl,
+      replicas: () => options.pool.ready().map((s) => s.url),
+    });
   }
 
   /** Whether the chart's policy drives the count (false: a fixed count). */
@@ -118,11 +123,14 @@ export class LocalScaler {
    */
   private schedule(origin: number, tick: number): void {
     const at = origin + tick * (this.autoscaler?.policy.pollingInterval ?? 0) * 1_000;
-    this.pollTimer = setTimeout(() => {
-      if (this.stopped) return;
-      this.polling ??= this.poll(at).finally(() => (this.polling = undefined));
-      this.schedule(origin, tick + 1);
-    }, Math.max(0, at - performance.now()));
+    this.pollTimer = setTimeout(
+      () => {
+        if (this.stopped) return;
+        this.polling ??= this.poll(at).finally(() => (this.polling = undefined));
+        this.schedule(origin, tick + 1);
+      },
+      Math.max(0, at - performance.now()),
+    );
   }
 
   /** One evaluation, as of `at` (performance.now() ms; default now). */
@@ -131,7 +139,15 @@ export class LocalScaler {
     const now = at;
     const values = await this.metrics.read(now / 1000);
     const decision = this.autoscaler.evaluate({ now: now / 1000, current: this.current, values });
-    const record: PollRecord = { at: now, current: this.current, ...(decision.proposal !== undefined && { proposal: decision.proposal }), replicas: decision.replicas, reason: decision.reason, values, ...(this.metrics.lastError && { error: this.metrics.lastError }) };
+    const record: PollRecord = {
+      at: now,
+      current: this.current,
+      ...(decision.proposal !== undefined && { proposal: decision.proposal }),
+      replicas: decision.replicas,
+      reason: decision.reason,
+      values,
+      ...(this.metrics.lastError && { error: this.metrics.lastError }),
+    };
     this.polls.push(record);
     if (this.polls.length > 10_000) this.polls.splice(0, this.polls.length - 10_000);
     this.options.onPoll?.(record);

@@ -40,7 +40,13 @@ describe('PromptSet bodies', () => {
       const prefixes = set.bodyPrefixes('tiny-lm', 'http://127.0.0.1:9/storeLatency');
       expect(prefixes).toHaveLength(2);
       const body = JSON.parse(`${prefixes[1].toString()}42"}`);
-      expect(body).toEqual({ model: 'tiny-lm', prompt: 'second "one"', generation: { max_new_tokens: 7, seed: 3 }, callbackUrl: 'http://127.0.0.1:9/storeLatency', clientRef: '42' });
+      expect(body).toEqual({
+        model: 'tiny-lm',
+        prompt: 'second "one"',
+        generation: { max_new_tokens: 7, seed: 3 },
+        callbackUrl: 'http://127.0.0.1:9/storeLatency',
+        clientRef: '42',
+      });
       expect(EnqueueItem.safeParse(body).success).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -52,7 +58,10 @@ describe('parseRunArgs with prompts', () => {
   it('switches to tiny-lm with --prompts, and to the shipped pool with --model tiny-lm; images stay the default', () => {
     expect(parseRunArgs(['--workload', 'w', '--prompts', 'p.txt'])).toMatchObject({ model: 'tiny-lm', prompts: 'p.txt', 'max-new-tokens': 32 });
     expect(parseRunArgs(['--workload', 'w', '--model', 'tiny-lm', '--max-new-tokens', '8', '--generation-seed', '5'])).toMatchObject({
-      model: 'tiny-lm', prompts: 'workloads/prompts.txt', 'max-new-tokens': 8, 'generation-seed': 5,
+      model: 'tiny-lm',
+      prompts: 'workloads/prompts.txt',
+      'max-new-tokens': 8,
+      'generation-seed': 5,
     });
     expect(parseRunArgs(['--workload', 'w', '--prompts', 'p.txt', '--model', 'my-lm']).model).toBe('my-lm');
     expect(parseRunArgs(['--workload', 'w']).prompts).toBeUndefined();

@@ -15,7 +15,8 @@ export function parsePrompts(text: string, source = 'prompts'): string[] {
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    if (line.length > MAX_PROMPT_CHARS) throw new PromptFileError(`${source}:${index + 1}: a prompt is at most ${MAX_PROMPT_CHARS} characters (got ${line.length})`);
+    if (line.length > MAX_PROMPT_CHARS)
+      throw new PromptFileError(`${source}:${index + 1}: a prompt is at most ${MAX_PROMPT_CHARS} characters (got ${line.length})`);
     prompts.push(line);
   });
   if (prompts.length === 0) throw new PromptFileError(`${source}: no prompt (one per line; # starts a comment)`);
@@ -33,7 +34,10 @@ export interface GenerationOptions {
  * its own small tail. Request n sends prompt n modulo the pool size.
  */
 export class PromptSet {
-  private constructor(readonly prompts: string[], readonly generation: GenerationOptions) {}
+  private constructor(
+    readonly prompts: string[],
+    readonly generation: GenerationOptions,
+  ) {}
 
   /** Reads a prompt file (see parsePrompts); `max` keeps only the first prompts. */
   static load(file: string, generation: GenerationOptions, max = Number.POSITIVE_INFINITY): PromptSet {

@@ -38,7 +38,12 @@ export interface StartOptions {
 export async function start(config: LoadTesterConfig, options: StartOptions = {}): Promise<RunningLoadTester> {
   const logger = options.logger ?? createLogger({ service: 'load-tester', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
   const registry = createMetricsRegistry({ service: 'load-tester' });
-  const callbacks = new Counter({ name: 'load_tester_callbacks_total', help: 'Job callbacks received, by whether a request was waiting for them.', labelNames: ['matched'], registers: [registry] });
+  const callbacks = new Counter({
+    name: 'load_tester_callbacks_total',
+    help: 'Job callbacks received, by whether a request was waiting for them.',
+    labelNames: ['matched'],
+    registers: [registry],
+  });
   const running = new Gauge({ name: 'load_tester_run_in_progress', help: '1 while a load test runs.', registers: [registry] });
   const receiver = new CallbackReceiver();
   let current: { id: string; controller: AbortController; done: Promise<CompletedLoadTest | undefined> } | undefined;
@@ -69,7 +74,8 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
       try {
         rates = parseWorkload(body.workload ?? readFileSync(config.WORKLOAD_FILE, 'utf8'), body.workload ? 'workload' : config.WORKLOAD_FILE);
       } catch (error) {
-        if (error instanceof WorkloadParseError) throw AppError.badRequest(`workload: ${error.message}`, 'workload', { line: error.line, column: error.column });
+        if (error instanceof WorkloadParseError)
+          throw AppError.badRequest(`workload: ${error.message}`, 'workload', { line: error.line, column: error.column });
         throw error;
       }
       if (rates.length > config.MAX_RUN_SECONDS) {
@@ -115,19 +121,21 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
       });
       inProgress = true;
       running.set(1);
-      const done = run.then(
-        (completed) => {
-          logger.info('load test finished', { runId: id, counts: completed.result.counts });
-          return completed;
-        },
-        (error: unknown) => {
-          logger.error('load test failed', { runId: id, error: String(error) });
-          return undefined;
-        },
-      ).finally(() => {
-        inProgress = false;
-        running.set(0);
-      });
+      const done = run
+        .then(
+          (completed) => {
+            logger.info('load test finished', { runId: id, counts: completed.result.counts });
+            return completed;
+          },
+          (error: unknown) => {
+            logger.error('load test failed', { runId: id, error: String(error) });
+            return undefined;
+          },
+        )
+        .finally(() => {
+          inProgress = false;
+          running.set(0);
+        });
       current = { id, controller, done };
       res.status(202).json({ runId: id, scheduled: scheduledRequests(rates, body.maxImages), seconds: rates.length, reportDir: dir });
     });

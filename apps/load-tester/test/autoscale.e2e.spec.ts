@@ -20,7 +20,7 @@ const DEVICE = { perBatchMs: 0, perItemMs: 30 };
 const REPLICA_START_ALLOWANCE_S = 30;
 const images = ImageSet.load(join(WORKSPACE_ROOT, 'workloads/images'));
 
-describe('autoscaling in the embedded stack (real processes, the chart\'s policy)', () => {
+describe("autoscaling in the embedded stack (real processes, the chart's policy)", () => {
   let out: string;
   let stack: EmbeddedStack | undefined;
   let receiver: RunningLoadTester | undefined;
@@ -41,7 +41,10 @@ describe('autoscaling in the embedded stack (real processes, the chart\'s policy
   /** Starts the stack and a callback receiver; runs `rates`, stopping early once `until` holds (checked each second). */
   async function run(rates: number[], scaling: EmbeddedScaling, until?: (s: EmbeddedStack) => boolean) {
     stack = await startEmbeddedStack({ model: 'digits-cnn', peakRate: Math.max(...rates), scaling, simulatedDevice: DEVICE });
-    receiver = await start({ ...parseLoadTesterConfig({}), PORT: 0, HOST: '127.0.0.1' }, { logger: createLogger({ service: 'autoscale-test', level: 'error', silent: true }) });
+    receiver = await start(
+      { ...parseLoadTesterConfig({}), PORT: 0, HOST: '127.0.0.1' },
+      { logger: createLogger({ service: 'autoscale-test', level: 'error', silent: true }) },
+    );
     const controller = new AbortController();
     const s = stack;
     const watch = setInterval(() => until?.(s) && controller.abort(), 1_000);
@@ -79,7 +82,9 @@ describe('autoscaling in the embedded stack (real processes, the chart\'s policy
     const { completed, summary, dir } = await run(rates, { autoscale: true }, scaledDown);
     // What the loop did, for a failure message.
     const polls = stack!.scaler.polls;
-    const story = polls.map((p) => `${((p.at - polls[0].at) / 1000).toFixed(0)}s ${p.current}→${p.replicas} ${p.reason} ${JSON.stringify(p.values)}`).join('\n');
+    const story = polls
+      .map((p) => `${((p.at - polls[0].at) / 1000).toFixed(0)}s ${p.current}→${p.replicas} ${p.reason} ${JSON.stringify(p.values)}`)
+      .join('\n');
     expect({ story, timedOut: summary.counts.timedOut }).toMatchObject({ timedOut: 0 });
 
     // Nothing lost: every request sent completed.

@@ -50,7 +50,20 @@ describe('load-tester run against a dispatcher', () => {
   });
 
   it.each(['poll', 'sync', 'callback'])('collects results by %s with the job timings, and counts the failed job by reason', async (collect) => {
-    const { exitCode, reportDir, text } = await runCli(['--workload', workload, '--target', dispatcher.url, '--images', images, '--out', dir, '--collect', collect, '--timeout', '5']);
+    const { exitCode, reportDir, text } = await runCli([
+      '--workload',
+      workload,
+      '--target',
+      dispatcher.url,
+      '--images',
+      images,
+      '--out',
+      dir,
+      '--collect',
+      collect,
+      '--timeout',
+      '5',
+    ]);
     expect(exitCode).toBe(EXIT.ok);
     const summary = JSON.parse(readFileSync(join(reportDir!, 'summary.json'), 'utf8'));
     expect(summary.collect).toBe(collect);

@@ -22,11 +22,15 @@ describe('load-tester run without --target (embedded stack)', () => {
     if (!hasDigitsCnn) {
       // Without the trained digits model (a clone before `npm run train`), serve the models project's
       // generated image classifier instead: still a real onnxruntime session behind real services.
-      const built = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'models/training/src/build-bench-model.ts', '--out', join(out, 'models'), '--width', '0.35'], {
-        cwd: WORKSPACE_ROOT,
-        env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json') },
-        encoding: 'utf8',
-      });
+      const built = spawnSync(
+        process.execPath,
+        ['--require', 'tsx/cjs', 'models/training/src/build-bench-model.ts', '--out', join(out, 'models'), '--width', '0.35'],
+        {
+          cwd: WORKSPACE_ROOT,
+          env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json') },
+          encoding: 'utf8',
+        },
+      );
       if (built.status !== 0) throw new Error(`cannot build a model to serve: ${built.stderr}`);
       model = readdirSync(join(out, 'models'))[0];
       process.env.MODEL_REPOSITORY = join(out, 'models');
@@ -42,8 +46,26 @@ describe('load-tester run without --target (embedded stack)', () => {
     const stream = new PassThrough();
     let text = '';
     stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const args = parseRunArgs(['--workload', join(WORKSPACE_ROOT, 'workloads/smoke.txt'), '--images', join(WORKSPACE_ROOT, 'workloads/images'), '--out', out, '--model', model, '--slo-p99', '30', '--max-error-rate', '0']);
-    const { exitCode, reportDir } = await cliRun({ args, config: parseLoadTesterConfig({}), logger: createLogger({ service: 'load-tester-test', level: 'error' }), out: stream });
+    const args = parseRunArgs([
+      '--workload',
+      join(WORKSPACE_ROOT, 'workloads/smoke.txt'),
+      '--images',
+      join(WORKSPACE_ROOT, 'workloads/images'),
+      '--out',
+      out,
+      '--model',
+      model,
+      '--slo-p99',
+      '30',
+      '--max-error-rate',
+      '0',
+    ]);
+    const { exitCode, reportDir } = await cliRun({
+      args,
+      config: parseLoadTesterConfig({}),
+      logger: createLogger({ service: 'load-tester-test', level: 'error' }),
+      out: stream,
+    });
     expect({ exitCode, text }).toMatchObject({ exitCode: EXIT.ok });
 
     const summary = JSON.parse(readFileSync(join(reportDir!, 'summary.json'), 'utf8'));

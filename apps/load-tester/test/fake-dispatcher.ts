@@ -23,14 +23,28 @@ export async function startFakeDispatcher(options: { jobMs?: number; failRefs?: 
   const received: Array<Record<string, unknown>> = [];
   let seq = 0;
   const timings = (job: { enqueuedAt: number; finishedAt?: number }) => ({
-    enqueuedAt: job.enqueuedAt, startedAt: job.enqueuedAt + 5, finishedAt: job.finishedAt, queueWaitMs: 5, inferenceMs: jobMs - 5, e2eMs: jobMs,
+    enqueuedAt: job.enqueuedAt,
+    startedAt: job.enqueuedAt + 5,
+    finishedAt: job.finishedAt,
+    queueWaitMs: 5,
+    inferenceMs: jobMs - 5,
+    e2eMs: jobMs,
   });
   const status = (id: string) => {
     const job = jobs.get(id)!;
     const state = job.finishedAt === undefined ? 'active' : job.failed ? 'failed' : 'completed';
     // A prompt job answers like /generate: FAKE_TOKENS tokens each.
     const result = state === 'completed' && job.prompt ? { generated_text: 'x'.repeat(FAKE_TOKENS), tokens: FAKE_TOKENS, finish_reason: 'length' } : undefined;
-    return { jobId: id, model: 'digits-cnn', state, clientRef: job.clientRef, attempts: 1, result, failedReason: job.failed ? 'upstream 500' : undefined, timings: timings(job) };
+    return {
+      jobId: id,
+      model: 'digits-cnn',
+      state,
+      clientRef: job.clientRef,
+      attempts: 1,
+      result,
+      failedReason: job.failed ? 'upstream 500' : undefined,
+      timings: timings(job),
+    };
   };
   const json = (res: http.ServerResponse, code: number, body: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });
@@ -42,24 +56,36 @@ export async function startFakeDispatcher(options: { jobMs?: number; failRefs?: 
     req.on('end', () => {
       if (req.method === 'GET' && req.url === '/metrics') {
         const active = [...jobs.values()].filter((j) => j.finishedAt === undefined).length;
-        res.end(`# TYPE dispatcher_queue_depth gauge\ndispatcher_queue_depth{model="digits-cnn",state="waiting",service="dispatcher"} 3\ndispatcher_queue_depth{model="digits-cnn",state="active",service="dispatcher"} ${active}\n`);
+        res.end(
+          `# TYPE dispatcher_queue_depth gauge\ndispatcher_queue_depth{model="digits-cnn",state="waiting",service="dispatcher"} 3\ndispatcher_queue_depth{model="digits-cnn",state="active",service="dispatcher"} ${active}\n`,
+        );
         return;
       }
       if (req.method === 'GET' && req.url?.startsWith('/jobs/')) {
         const id = decodeURIComponent(req.url.slice('/jobs/'.length));
         return jobs.has(id) ? json(res, 200, status(id)) : json(res, 404, { error: { code: 'not_found', message: 'no job' } });
       }
-      if (req.method !== 'POST' || (req.url !== '/enqueue' && req.url !== '/infer')) return json(res, 404, { error: { code: 'not_found', message: req.url ?? '' } });
+      if (req.method !== 'POST' || (req.url !== '/enqueue' && req.url !== '/infer'))
+        return json(res, 404, { error: { code: 'not_found', message: req.url ?? '' } });
       const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
       received.push(body);
       const id = `digits-cnn:${++seq}`;
       const clientRef = body['clientRef'] as string | undefined;
-      const job = { enqueuedAt: Date.now(), clientRef, failed: options.failRefs?.has(clientRef ?? '') ?? false, prompt: typeof body['prompt'] === 'string' } as { enqueuedAt: number; finishedAt?: number; clientRef?: string; failed: boolean; prompt?: boolean };
+      const job = {
+        enqueuedAt: Date.now(),
+        clientRef,
+        failed: options.failRefs?.has(clientRef ?? '') ?? false,
+        prompt: typeof body['prompt'] === 'string',
+      } as { enqueuedAt: number; finishedAt?: number; clientRef?: string; failed: boolean; prompt?: boolean };
       jobs.set(id, job);
       const finish = () => {
         job.finishedAt = Date.now();
         if (typeof body['callbackUrl'] === 'string') {
-          void fetch(body['callbackUrl'], { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...status(id), status: job.failed ? 'failed' : 'completed', state: undefined }) });
+          void fetch(body['callbackUrl'], {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ ...status(id), status: job.failed ? 'failed' : 'completed', state: undefined }),
+          });
         }
       };
       if (req.url === '/infer') {

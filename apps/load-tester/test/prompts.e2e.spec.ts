@@ -20,13 +20,26 @@ describe('load-tester run with a prompt pool (embedded stack serving tiny-lm)', 
     stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
     const maxNewTokens = 16;
     const args = parseRunArgs([
-      '--workload', join(WORKSPACE_ROOT, 'workloads/smoke.txt'),
-      '--prompts', join(WORKSPACE_ROOT, 'workloads/prompts.txt'),
-      '--max-new-tokens', String(maxNewTokens),
-      '--out', out, '--max-error-rate', '0', '--progress', 'false',
+      '--workload',
+      join(WORKSPACE_ROOT, 'workloads/smoke.txt'),
+      '--prompts',
+      join(WORKSPACE_ROOT, 'workloads/prompts.txt'),
+      '--max-new-tokens',
+      String(maxNewTokens),
+      '--out',
+      out,
+      '--max-error-rate',
+      '0',
+      '--progress',
+      'false',
     ]);
     expect(args.model).toBe('tiny-lm');
-    const { exitCode, reportDir } = await cliRun({ args, config: parseLoadTesterConfig({}), logger: createLogger({ service: 'load-tester-test', level: 'error' }), out: stream });
+    const { exitCode, reportDir } = await cliRun({
+      args,
+      config: parseLoadTesterConfig({}),
+      logger: createLogger({ service: 'load-tester-test', level: 'error' }),
+      out: stream,
+    });
     expect({ exitCode, text }).toMatchObject({ exitCode: EXIT.ok });
     expect(text).toContain('starting inference (tiny-lm)');
 

@@ -22,7 +22,19 @@ describe('load tester server mode', () => {
   beforeAll(async () => {
     dispatcher = await startFakeDispatcher();
     reports = mkdtempSync(join(tmpdir(), 'lt-server-'));
-    tester = await start(parseLoadTesterConfig({ PORT: '0', HOST: '127.0.0.1', TARGET_URL: dispatcher.url, REPORTS_DIR: reports, TIMEOUT_SECONDS: '5', MAX_RUN_SECONDS: '30', IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images'), PROMPTS_FILE: join(WORKSPACE_ROOT, 'workloads/prompts.txt') }), { logger });
+    tester = await start(
+      parseLoadTesterConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TARGET_URL: dispatcher.url,
+        REPORTS_DIR: reports,
+        TIMEOUT_SECONDS: '5',
+        MAX_RUN_SECONDS: '30',
+        IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images'),
+        PROMPTS_FILE: join(WORKSPACE_ROOT, 'workloads/prompts.txt'),
+      }),
+      { logger },
+    );
   });
 
   afterAll(async () => {
@@ -87,7 +99,8 @@ describe('load tester server mode', () => {
     expect(summary.latencyMs.queueWait.p50).toBeCloseTo(5, 0);
     expect(dispatcher.received.slice(-6).map((b) => b['clientRef'])).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(dispatcher.received.every((b) => b['callbackUrl'] === tester.callbackUrl && typeof b['image'] === 'string')).toBe(true);
-    for (const file of ['summary.json', 'report.html', 'requests.csv', 'throughput.png', 'queue-depth.png']) expect(existsSync(join(reportDir, file))).toBe(true);
+    for (const file of ['summary.json', 'report.html', 'requests.csv', 'throughput.png', 'queue-depth.png'])
+      expect(existsSync(join(reportDir, file))).toBe(true);
     expect(readFileSync(join(reportDir, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
     expect(tester.receiver.unmatched).toBe(0);
     expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });

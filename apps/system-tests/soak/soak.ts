@@ -78,7 +78,11 @@ async function main(): Promise<void> {
         const send = (async () => {
           const at = Date.now();
           try {
-            const response = await fetch(`${stack.dispatcherUrl}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(item) });
+            const response = await fetch(`${stack.dispatcherUrl}/enqueue`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(item),
+            });
             const body = (await response.json()) as { jobId?: string };
             if (response.status === 202 && body.jobId) sentAt.set(body.jobId, at);
             else rejected += 1;
@@ -106,10 +110,16 @@ async function main(): Promise<void> {
     const missing = sentAt.size - stack.receiver.jobIds().size;
     const perMinute: { minute: number; jobs: number; p50: number; p99: number }[] = [];
     for (let minute = 0; minute * 60_000 < rates.length * 1000; minute += 1) {
-      const window = latencies.filter((l) => l.at >= minute * 60_000 && l.at < (minute + 1) * 60_000).map((l) => l.ms).sort((a, b) => a - b);
+      const window = latencies
+        .filter((l) => l.at >= minute * 60_000 && l.at < (minute + 1) * 60_000)
+        .map((l) => l.ms)
+        .sort((a, b) => a - b);
       perMinute.push({ minute, jobs: window.length, p50: percentile(window, 50), p99: percentile(window, 99) });
     }
-    const steady = perMinute.slice(1).filter((m) => m.jobs > 0).map((m) => m.p99);
+    const steady = perMinute
+      .slice(1)
+      .filter((m) => m.jobs > 0)
+      .map((m) => m.p99);
     const sent = sentAt.size + rejected;
     recordReport('soak', {
       workload: WORKLOAD,

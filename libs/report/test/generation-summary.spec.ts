@@ -6,7 +6,15 @@ import { runLoad, type LoadRunResult } from '@ai/workload';
 import type { ReportInput } from '../src/lib/report-input';
 import { writeReport } from '../src/lib/write-report';
 
-const description: ReportInput['description'] = { target: 'http://x', model: 'tiny-lm', workloadFile: 'w.txt', arrivals: 'uniform', collect: 'callback', timeoutMs: 2_000, startedAt: new Date() };
+const description: ReportInput['description'] = {
+  target: 'http://x',
+  model: 'tiny-lm',
+  workloadFile: 'w.txt',
+  arrivals: 'uniform',
+  collect: 'callback',
+  timeoutMs: 2_000,
+  startedAt: new Date(),
+};
 
 /** A run of 12 requests whose results carry `tokens` (request seq generates seq + 1 tokens), except every 5th, which fails. */
 async function generationRun(withTokens: boolean): Promise<LoadRunResult> {

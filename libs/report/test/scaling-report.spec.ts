@@ -33,7 +33,11 @@ describe('the scaling part of a report', () => {
     active: [0, 2, 5, 2, 1, 0][t],
     scaling: { desired: t >= 2 ? 3 : 1, starting: t === 2 || t === 3 ? 2 : 0, ready: t >= 3 ? 3 : 1, stopping: 0 },
   }));
-  const scaling: ScalingRecord = { policy: 'chart autoscaling 1..5 replicas on cpu, backlog every 15 s', autoscaling: true, events: [{ t: 1.8, from: 1, to: 3, reason: 'backlog', values: { backlog: 22, cpu: 12 } }] };
+  const scaling: ScalingRecord = {
+    policy: 'chart autoscaling 1..5 replicas on cpu, backlog every 15 s',
+    autoscaling: true,
+    events: [{ t: 1.8, from: 1, to: 3, reason: 'backlog', values: { backlog: 22, cpu: 12 } }],
+  };
 
   it('p99 is back under the SLO once it stays there for SLO_HOLD_SECONDS, not at a single quiet second', () => {
     const second = (n: number, p99: number) => ({ second: n, latency: { count: 1, mean: p99, p50: p99, p90: p99, p95: p99, p99, max: p99 } });
@@ -56,7 +60,16 @@ describe('the scaling part of a report', () => {
       samples,
       scaling,
       slo: { p99Seconds: 1 },
-      description: { target: 'http://x', model: 'digits-cnn', workloadFile: 'w.txt', arrivals: 'uniform', collect: 'callback', timeoutMs: 5_000, startedAt: new Date(), simulatedDevice: { perBatchMs: 0, perItemMs: 40 } },
+      description: {
+        target: 'http://x',
+        model: 'digits-cnn',
+        workloadFile: 'w.txt',
+        arrivals: 'uniform',
+        collect: 'callback',
+        timeoutMs: 5_000,
+        startedAt: new Date(),
+        simulatedDevice: { perBatchMs: 0, perItemMs: 40 },
+      },
     });
     const summary = JSON.parse(readFileSync(written.files.summary, 'utf8'));
     expect(summary.scaling).toMatchObject({
@@ -82,10 +95,21 @@ describe('the scaling part of a report', () => {
   }, 60_000);
 
   it('without --slo-p99 the recovery time is null; without replica samples there is no scaling chart', async () => {
-    const plain = await writeReport(join(root, 'b'), { run, samples: samples.map(({ scaling: _s, ...rest }) => rest), slo: {}, description: { target: 'http://x', model: 'm', workloadFile: 'w', arrivals: 'uniform', collect: 'poll', timeoutMs: 1, startedAt: new Date() } });
+    const plain = await writeReport(join(root, 'b'), {
+      run,
+      samples: samples.map(({ scaling: _s, ...rest }) => rest),
+      slo: {},
+      description: { target: 'http://x', model: 'm', workloadFile: 'w', arrivals: 'uniform', collect: 'poll', timeoutMs: 1, startedAt: new Date() },
+    });
     expect(plain.summary.scaling).toBeUndefined();
     expect(plain.files.pngs.some((p) => p.endsWith('scaling.png'))).toBe(false);
-    const noSlo = await writeReport(join(root, 'c'), { run, samples, scaling, slo: {}, description: { target: 'http://x', model: 'm', workloadFile: 'w', arrivals: 'uniform', collect: 'poll', timeoutMs: 1, startedAt: new Date() } });
+    const noSlo = await writeReport(join(root, 'c'), {
+      run,
+      samples,
+      scaling,
+      slo: {},
+      description: { target: 'http://x', model: 'm', workloadFile: 'w', arrivals: 'uniform', collect: 'poll', timeoutMs: 1, startedAt: new Date() },
+    });
     expect(noSlo.summary.scaling?.spikeToSloSeconds).toBeNull();
   }, 60_000);
 });

@@ -61,7 +61,15 @@ describe('writeReport', () => {
       run,
       samples,
       slo: { p99Seconds: 10, maxErrorRate: 0.01 },
-      description: { target: 'http://x', model: 'digits-cnn', workloadFile: 'w.txt', arrivals: 'uniform', collect: 'callback', timeoutMs: 400, startedAt: new Date() },
+      description: {
+        target: 'http://x',
+        model: 'digits-cnn',
+        workloadFile: 'w.txt',
+        arrivals: 'uniform',
+        collect: 'callback',
+        timeoutMs: 400,
+        startedAt: new Date(),
+      },
     });
     expect(dir.endsWith('2026-01-02T03-04-05-678Z')).toBe(true);
     const summary = JSON.parse(readFileSync(written.files.summary, 'utf8'));
@@ -88,7 +96,9 @@ describe('writeReport', () => {
     expect(summary.slo.passed).toBe(false);
     expect(summary.slo.violations[0]).toContain('error rate');
 
-    const pngs = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+    const pngs = readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort();
     expect(pngs).toEqual(['latency-distribution.png', 'latency-over-time.png', 'outcomes.png', 'queue-depth.png', 'replicas.png', 'throughput.png']);
     for (const png of pngs) expect(readFileSync(join(dir, png)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
 

@@ -71,9 +71,8 @@ export async function measureTokensPerSecond(options: TokensPerSecondOptions): P
     const recorded: number[][] = [];
     const generate = async (round: number) => {
       const ids: number[] = [];
-      const result = await generator.generate(
-        { prompt: BENCH_PROMPT, maxNewTokens: newTokens, temperature: 0.8, topK: 40, seed: round },
-        (_text, id) => ids.push(id),
+      const result = await generator.generate({ prompt: BENCH_PROMPT, maxNewTokens: newTokens, temperature: 0.8, topK: 40, seed: round }, (_text, id) =>
+        ids.push(id),
       );
       genMs += result.totalMs;
       ttft += result.timeToFirstTokenMs;
@@ -130,7 +129,12 @@ async function main(): Promise<void> {
     },
   });
   const run = describeRun();
-  const r = await measureTokensPerSecond({ modelDir: flags['model-dir'], newTokens: Number(flags.tokens), rounds: Number(flags.rounds), threads: Number(flags.threads) });
+  const r = await measureTokensPerSecond({
+    modelDir: flags['model-dir'],
+    newTokens: Number(flags.tokens),
+    rounds: Number(flags.rounds),
+    threads: Number(flags.threads),
+  });
   if (flags.json) {
     console.log(JSON.stringify(r));
     return;

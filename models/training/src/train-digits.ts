@@ -32,7 +32,8 @@ function trainAndScore(name: string, model: Sequential, data: LabelledData, held
   train(model, data, {
     ...options,
     classes: DIGIT_CLASSES,
-    onEpoch: (r) => console.log(`  epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, train accuracy ${(r.trainAccuracy * 100).toFixed(2)}% (${r.seconds.toFixed(1)} s)`),
+    onEpoch: (r) =>
+      console.log(`  epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, train accuracy ${(r.trainAccuracy * 100).toFixed(2)}% (${r.seconds.toFixed(1)} s)`),
   });
   const acc = accuracy(model, heldOut, DIGIT_CLASSES);
   console.log(`${name}: held-out accuracy ${(acc * 100).toFixed(2)}% on ${heldOut.count} digits`);
@@ -44,18 +45,33 @@ function trainMlp(trainSet: DigitSet, heldOutSet: DigitSet): void {
   const heldOut = { inputs: featuresOf(heldOutSet), labels: heldOutSet.labels, count: heldOutSet.count, sampleSize: FEATURE_COUNT };
   const model = buildDigitsMlp(FEATURE_COUNT, MLP.hidden, MLP.seed);
   const acc = trainAndScore('digits-mlp v1', model, data, heldOut, { ...MLP.train, seed: MLP.seed });
-  const onnx = model.toOnnx({ graphName: 'digits-mlp', input: { name: 'features', dims: ['batch', FEATURE_COUNT] }, output: { name: 'logits', dims: ['batch', DIGIT_CLASSES] } });
-  writeModelArtifact(REPOSITORY, {
-    name: 'digits-mlp',
-    version: '1',
-    task: 'tabular-classification',
-    description: `MNIST digit classifier, perceptron ${FEATURE_COUNT}-${MLP.hidden}-${DIGIT_CLASSES}. ${FEATURE_DESCRIPTION}`,
-    inputs: [{ name: 'features', dtype: 'float32', shape: [-1, FEATURE_COUNT] }],
-    outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, DIGIT_CLASSES] }],
-    outputKind: 'logits',
-    labels: LABELS,
-    metrics: { heldOutAccuracy: round4(acc), trainSamples: data.count, heldOutSamples: heldOut.count, seed: MLP.seed, splitSeed: DIGITS_SPLIT.seed, epochs: MLP.train.epochs },
-  }, onnx);
+  const onnx = model.toOnnx({
+    graphName: 'digits-mlp',
+    input: { name: 'features', dims: ['batch', FEATURE_COUNT] },
+    output: { name: 'logits', dims: ['batch', DIGIT_CLASSES] },
+  });
+  writeModelArtifact(
+    REPOSITORY,
+    {
+      name: 'digits-mlp',
+      version: '1',
+      task: 'tabular-classification',
+      description: `MNIST digit classifier, perceptron ${FEATURE_COUNT}-${MLP.hidden}-${DIGIT_CLASSES}. ${FEATURE_DESCRIPTION}`,
+      inputs: [{ name: 'features', dtype: 'float32', shape: [-1, FEATURE_COUNT] }],
+      outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, DIGIT_CLASSES] }],
+      outputKind: 'logits',
+      labels: LABELS,
+      metrics: {
+        heldOutAccuracy: round4(acc),
+        trainSamples: data.count,
+        heldOutSamples: heldOut.count,
+        seed: MLP.seed,
+        splitSeed: DIGITS_SPLIT.seed,
+        epochs: MLP.train.epochs,
+      },
+    },
+    onnx,
+  );
 }
 
 function trainCnn(version: string, trainSet: DigitSet, heldOutSet: DigitSet): void {
@@ -69,23 +85,53 @@ function trainCnn(version: string, trainSet: DigitSet, heldOutSet: DigitSet): vo
   }
   const mean = round4(sum / trainSet.images.length);
   const std = round4(Math.sqrt(sumSq / trainSet.images.length - (sum / trainSet.images.length) ** 2));
-  const normalise = (s: DigitSet): LabelledData => ({ inputs: s.images.map((v) => (v - mean) / std), labels: s.labels, count: s.count, sampleSize: DIGIT_PIXELS });
+  const normalise = (s: DigitSet): LabelledData => ({
+    inputs: s.images.map((v) => (v - mean) / std),
+    labels: s.labels,
+    count: s.count,
+    sampleSize: DIGIT_PIXELS,
+  });
   const model = buildDigitsCnn(spec.shape, spec.seed);
   const acc = trainAndScore(`digits-cnn v${version}`, model, normalise(trainSet), normalise(heldOutSet), { ...spec.train, seed: spec.seed });
   const { conv1, conv2, hidden } = spec.shape;
-  const onnx = model.toOnnx({ graphName: 'digits-cnn', input: { name: 'input', dims: ['batch', 1, DIGIT_SIZE, DIGIT_SIZE] }, output: { name: 'logits', dims: ['batch', DIGIT_CLASSES] } });
-  writeModelArtifact(REPOSITORY, {
-    name: 'digits-cnn',
-    version,
-    task: 'image-classification',
-    description: `MNIST digit classifier: conv3×3(${conv1})-ReLU-maxpool, conv3×3(${conv2})-ReLU-maxpool, dense(${hidden})-ReLU, dense(10). Trained with Adam, lr ${spec.train.learningRate} ×${spec.train.learningRateDecay}/epoch.`,
-    inputs: [{ name: 'input', dtype: 'float32', shape: [-1, 1, DIGIT_SIZE, DIGIT_SIZE] }],
-    outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, DIGIT_CLASSES] }],
-    outputKind: 'logits',
-    labels: LABELS,
-    preprocessing: { width: DIGIT_SIZE, height: DIGIT_SIZE, channels: 1, layout: 'NCHW', scale: 255, mean: [mean], std: [std], invert: false, resize: 'fill' },
-    metrics: { heldOutAccuracy: round4(acc), trainSamples: trainSet.count, heldOutSamples: heldOutSet.count, seed: spec.seed, splitSeed: DIGITS_SPLIT.seed, epochs: spec.train.epochs },
-  }, onnx);
+  const onnx = model.toOnnx({
+    graphName: 'digits-cnn',
+    input: { name: 'input', dims: ['batch', 1, DIGIT_SIZE, DIGIT_SIZE] },
+    output: { name: 'logits', dims: ['batch', DIGIT_CLASSES] },
+  });
+  writeModelArtifact(
+    REPOSITORY,
+    {
+      name: 'digits-cnn',
+      version,
+      task: 'image-classification',
+      description: `MNIST digit classifier: conv3×3(${conv1})-ReLU-maxpool, conv3×3(${conv2})-ReLU-maxpool, dense(${hidden})-ReLU, dense(10). Trained with Adam, lr ${spec.train.learningRate} ×${spec.train.learningRateDecay}/epoch.`,
+      inputs: [{ name: 'input', dtype: 'float32', shape: [-1, 1, DIGIT_SIZE, DIGIT_SIZE] }],
+      outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, DIGIT_CLASSES] }],
+      outputKind: 'logits',
+      labels: LABELS,
+      preprocessing: {
+        width: DIGIT_SIZE,
+        height: DIGIT_SIZE,
+        channels: 1,
+        layout: 'NCHW',
+        scale: 255,
+        mean: [mean],
+        std: [std],
+        invert: false,
+        resize: 'fill',
+      },
+      metrics: {
+        heldOutAccuracy: round4(acc),
+        trainSamples: trainSet.count,
+        heldOutSamples: heldOutSet.count,
+        seed: spec.seed,
+        splitSeed: DIGITS_SPLIT.seed,
+        epochs: spec.train.epochs,
+      },
+    },
+    onnx,
+  );
 }
 
 async function main(): Promise<void> {

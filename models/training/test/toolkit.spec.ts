@@ -23,7 +23,10 @@ describe('the training toolkit', () => {
     // Adam's first step is scale-free, so compare the second moments' effect over two steps with a changed gradient.
     const clippedAdam = new Adam([clipped], { clipNorm: 1 });
     const plainAdam = new Adam([unclipped]);
-    for (const g of [[30, 40], [3, 4]]) {
+    for (const g of [
+      [30, 40],
+      [3, 4],
+    ]) {
       clipped.grad.set(g);
       unclipped.grad.set(g);
       clippedAdam.step(0.1);

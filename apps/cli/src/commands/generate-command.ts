@@ -36,7 +36,11 @@ async function streamFromInference(prompt: string, options: GenerateOptions, io:
   const url = `${baseUrl(options.inference)}/generate`;
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, ...generation(options), stream: true }) });
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt, ...generation(options), stream: true }),
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     throw new CliError(`cannot reach the inference service at ${new URL(url).origin}: ${cause?.code ?? (error as Error).message}`, EXIT.unavailable);
@@ -67,20 +71,27 @@ export function generateCommand(program: Command, io: () => CliIo): void {
     .option('--temperature <t>', 'sampling temperature (0 = greedy)')
     .option('--seed <n>', 'sampling seed, for repeatable output')
     .addOption(new Option('--inference <url>', 'inference service serving a text-generation model').default(DEFAULT_INFERENCE))
-    .option('--queued', 'go through the dispatcher\'s queue instead; the text is printed when the job is done (a queue does not stream)')
+    .option('--queued', "go through the dispatcher's queue instead; the text is printed when the job is done (a queue does not stream)")
     .option('-m, --model <name>', 'model (queue) for --queued', 'tiny-lm')
     .addOption(dispatcherOption())
     .action(async (prompt: string, options: GenerateOptions) => {
       const out = io();
       let response: GenerateResponse;
       if (options.queued) {
-        const status = await requestJson<JobStatus>({ url: `${baseUrl(options.dispatcher)}/infer`, body: { model: options.model, prompt, generation: generation(options) }, service: 'dispatcher' });
+        const status = await requestJson<JobStatus>({
+          url: `${baseUrl(options.dispatcher)}/infer`,
+          body: { model: options.model, prompt, generation: generation(options) },
+          service: 'dispatcher',
+        });
         response = status.result as GenerateResponse;
         if (!out.json) out.stdout.write(`${response.generated_text}\n`);
       } else {
         response = await streamFromInference(prompt, options, out);
       }
       if (out.json) report(out, response, () => '');
-      else out.stderr.write(`${response.tokens} tokens, ${response.finish_reason}; first token ${response.timings.timeToFirstTokenMs.toFixed(1)} ms, ${response.timings.perTokenMs.toFixed(2)} ms/token\n`);
+      else
+        out.stderr.write(
+          `${response.tokens} tokens, ${response.finish_reason}; first token ${response.timings.timeToFirstTokenMs.toFixed(1)} ms, ${response.timings.perTokenMs.toFixed(2)} ms/token\n`,
+        );
     });
 }

@@ -36,7 +36,11 @@ async function classify(file: string, options: InferOptions, topK: number): Prom
     const answer = await requestJson<InferResponse>({ url: `${baseUrl(options.inference)}/infer`, body: { image, topK }, service: 'inference service' });
     return { image: file, model: answer.model, version: answer.version, predictions: answer.predictions };
   }
-  const status = await requestJson<JobStatus>({ url: `${baseUrl(options.dispatcher)}/infer`, body: { model: options.model, image, topK }, service: 'dispatcher' });
+  const status = await requestJson<JobStatus>({
+    url: `${baseUrl(options.dispatcher)}/infer`,
+    body: { model: options.model, image, topK },
+    service: 'dispatcher',
+  });
   const result = status.result as InferResponse | undefined;
   return { image: file, model: result?.model ?? status.model, version: result?.version, predictions: result?.predictions ?? [], jobId: status.jobId };
 }

@@ -48,7 +48,14 @@ function table(models: ModelListing[], repository: string): string {
   );
   const all = [['MODEL', 'VERSION', 'TASK', 'CONFIG', 'PROBLEMS'], ...rows];
   const widths = all[0].map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return all
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** `models`: the repository as the inference service would read it, with every version's task and problems. */
@@ -62,7 +69,9 @@ export function modelsCommand(program: Command, io: () => CliIo): void {
       if (!existsSync(repository) || !statSync(repository).isDirectory()) throw new CliError(`${repository}: not a folder`, EXIT.usage);
       const { listModelVersions } = await modelRuntime();
       const models: ModelListing[] = [];
-      for (const entry of readdirSync(repository, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const entry of readdirSync(repository, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .sort((a, b) => a.name.localeCompare(b.name))) {
         const versions = listModelVersions(repository, entry.name);
         // Folders without version folders (training code, notes) are not models.
         if (versions.length === 0) continue;

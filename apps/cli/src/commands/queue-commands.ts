@@ -17,7 +17,13 @@ interface EnqueueOptions {
 
 function renderJob(job: JobStatus): string {
   const t = job.timings;
-  const timing = [t.queueWaitMs !== undefined && `queue wait ${t.queueWaitMs} ms`, t.inferenceMs !== undefined && `inference ${t.inferenceMs} ms`, t.e2eMs !== undefined && `end to end ${t.e2eMs} ms`].filter(Boolean).join(', ');
+  const timing = [
+    t.queueWaitMs !== undefined && `queue wait ${t.queueWaitMs} ms`,
+    t.inferenceMs !== undefined && `inference ${t.inferenceMs} ms`,
+    t.e2eMs !== undefined && `end to end ${t.e2eMs} ms`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const lines = [`${job.jobId}  ${job.model}  ${job.state}  attempts ${job.attempts}${timing ? `  (${timing})` : ''}`];
   if (job.failedReason) lines.push(`  failed: ${job.failedReason}`);
   if (job.result !== undefined) lines.push(`  result: ${JSON.stringify(job.result)}`);
@@ -28,7 +34,7 @@ function renderJob(job: JobStatus): string {
 export function queueCommands(program: Command, io: () => CliIo): void {
   program
     .command('enqueue')
-    .description('put one image (or a --prompt) on a model\'s queue and print the job id')
+    .description("put one image (or a --prompt) on a model's queue and print the job id")
     .argument('[image]', 'image file; omit with --prompt')
     .option('-m, --model <name>', 'model (queue)', 'digits-cnn')
     .option('-p, --prompt <text>', 'a prompt for a text-generation model instead of an image')
@@ -50,7 +56,7 @@ export function queueCommands(program: Command, io: () => CliIo): void {
 
   program
     .command('job')
-    .description('a job\'s state, attempts, timings and result (exit status 1 when it failed)')
+    .description("a job's state, attempts, timings and result (exit status 1 when it failed)")
     .argument('<id>', 'job id, as enqueue printed it')
     .addOption(dispatcherOption())
     .action(async (id: string, options: { dispatcher: string }) => {

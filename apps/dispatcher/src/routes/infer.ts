@@ -8,7 +8,10 @@ import { acceptJobs } from '../accept-jobs';
 async function listening(ctx: ApiContext, model: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
-    ctx.waiter.ready(model).then(() => true, () => false),
+    ctx.waiter.ready(model).then(
+      () => true,
+      () => false,
+    ),
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
   ]);
   clearTimeout(timer);

@@ -41,8 +41,13 @@ export async function getJson(url: string): Promise<{ status: number; body: Json
 
 /** Polls GET /jobs/:id until the job is completed or failed. */
 export async function waitForJob(baseUrl: string, jobId: string, timeoutMs = 20_000): Promise<Json> {
-  return waitFor(`job ${jobId} to finish`, async () => {
-    const { status, body } = await getJson(`${baseUrl}/jobs/${jobId}`);
-    return status === 200 && (body.state === 'completed' || body.state === 'failed') ? body : undefined;
-  }, timeoutMs, 50);
+  return waitFor(
+    `job ${jobId} to finish`,
+    async () => {
+      const { status, body } = await getJson(`${baseUrl}/jobs/${jobId}`);
+      return status === 200 && (body.state === 'completed' || body.state === 'failed') ? body : undefined;
+    },
+    timeoutMs,
+    50,
+  );
 }

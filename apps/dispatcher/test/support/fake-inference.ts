@@ -73,7 +73,13 @@ export async function startFakeInference(options: FakeInferenceOptions = {}): Pr
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'fake', message: `fake failure ${status}` } }));
       return;
     }
-    const answer = { model: 'fake', version: '1', path, echo: body, timings: { preprocessMs: 0, queueMs: 0, inferenceMs: options.latencyMs ?? 0, totalMs: options.latencyMs ?? 0, batchSize: 1 } };
+    const answer = {
+      model: 'fake',
+      version: '1',
+      path,
+      echo: body,
+      timings: { preprocessMs: 0, queueMs: 0, inferenceMs: options.latencyMs ?? 0, totalMs: options.latencyMs ?? 0, batchSize: 1 },
+    };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   };
   const server = createServer((req, res) => {

@@ -35,9 +35,10 @@ export async function startReceiver(failFirst = 0): Promise<CallbackReceiver> {
     received,
     requestIds,
     hits: () => hits,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

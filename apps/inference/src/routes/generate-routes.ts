@@ -47,7 +47,12 @@ export function generateRoutes(ctx: InferenceContext): RouteModule {
       },
     ],
     onLoaded(model) {
-      generator = createTextGenerator({ session: model.session, config: model.config, versionDir: model.version.dir, maxTotalTokens: ctx.config.MAX_TOTAL_TOKENS });
+      generator = createTextGenerator({
+        session: model.session,
+        config: model.config,
+        versionDir: model.version.dir,
+        maxTotalTokens: ctx.config.MAX_TOTAL_TOKENS,
+      });
     },
     mount(app) {
       app.post('/generate', ctx.instrument(), async (req, res) => {

@@ -19,7 +19,13 @@ const healthRouteDocs: RouteDoc[] = [
     tags: ['health'],
     responses: { 200: { description: 'ready', schema: Readiness }, 503: { description: 'loading or draining', schema: Readiness } },
   },
-  { method: 'get', path: '/health', summary: 'Model, provider, in-flight requests, GPUs', tags: ['health'], responses: { 200: { description: 'status', schema: InferenceHealth } } },
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Model, provider, in-flight requests, GPUs',
+    tags: ['health'],
+    responses: { 200: { description: 'status', schema: InferenceHealth } },
+  },
 ];
 
 export function healthRoutes(ctx: InferenceContext): RouteModule {

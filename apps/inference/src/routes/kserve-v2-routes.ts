@@ -31,7 +31,8 @@ import type { RouteModule } from './route-module';
 function wantsBinary(parameters: Record<string, unknown> | undefined, key: string, field: string, fallback: boolean): boolean {
   const value = parameters?.[key];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw AppError.badRequest(`${field}.parameters.${key}: must be true or false, got ${JSON.stringify(value)}`, `${field}.parameters.${key}`);
+  if (typeof value !== 'boolean')
+    throw AppError.badRequest(`${field}.parameters.${key}: must be true or false, got ${JSON.stringify(value)}`, `${field}.parameters.${key}`);
   return value;
 }
 
@@ -73,7 +74,10 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
     const appError = toAppError(error);
     // Errors of the binary body's reader (over the limit, aborted) carry their own 4xx status.
     const bodyError = error as { type?: string; status?: number; message?: string };
-    const bodyStatus = typeof bodyError?.type === 'string' && typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 ? bodyError.status : undefined;
+    const bodyStatus =
+      typeof bodyError?.type === 'string' && typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500
+        ? bodyError.status
+        : undefined;
     const status = appError instanceof AppError ? appError.status : (bodyStatus ?? 500);
     const message = appError instanceof AppError ? appError.message : bodyStatus ? `body: ${bodyError.message}` : 'internal error';
     if (status >= 500) ctx.logger.error('v2 request failed', { requestId: req.id, path: req.path, error: (error as Error)?.stack ?? String(error) });
@@ -123,28 +127,43 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
       body.inputs.forEach((input, i) => {
         const field = `inputs.${i}`;
         const spec = model.config.inputs.find((s) => s.name === input.name);
-        if (!spec) throw AppError.badRequest(`${field}.name: unknown input "${input.name}" (the model takes ${model.config.inputs.map((s) => s.name).join(', ')})`, `${field}.name`);
+        if (!spec)
+          throw AppError.badRequest(
+            `${field}.name: unknown input "${input.name}" (the model takes ${model.config.inputs.map((s) => s.name).join(', ')})`,
+            `${field}.name`,
+          );
         const size = v2BinaryDataSize(input, field);
         if (size === undefined) {
           feeds[input.name] = v2InputToTensor(input, spec, field, model.config.maxBatchSize);
           return;
         }
-        if (!binary) throw AppError.badRequest(`${field}.parameters.binary_data_size: binary data needs the Inference-Header-Content-Length header`, `${field}.parameters.binary_data_size`);
+        if (!binary)
+          throw AppError.badRequest(
+            `${field}.parameters.binary_data_size: binary data needs the Inference-Header-Content-Length header`,
+            `${field}.parameters.binary_data_size`,
+          );
         if (binaryOffset + size > binary.length) {
-          throw AppError.badRequest(`${field}.parameters.binary_data_size: ${size} bytes, but only ${binary.length - binaryOffset} are left after the inference header`, `${field}.parameters.binary_data_size`);
+          throw AppError.badRequest(
+            `${field}.parameters.binary_data_size: ${size} bytes, but only ${binary.length - binaryOffset} are left after the inference header`,
+            `${field}.parameters.binary_data_size`,
+          );
         }
         feeds[input.name] = v2BinaryInputToTensor(input, spec, field, binary.subarray(binaryOffset, binaryOffset + size), model.config.maxBatchSize);
         binaryOffset += size;
       });
       if (binary && binaryOffset !== binary.length) {
-        throw AppError.badRequest(`body: ${binary.length} bytes of binary data after the inference header, but the inputs' binary_data_size add up to ${binaryOffset}`, 'body');
+        throw AppError.badRequest(
+          `body: ${binary.length} bytes of binary data after the inference header, but the inputs' binary_data_size add up to ${binaryOffset}`,
+          'body',
+        );
       }
       const missing = model.config.inputs.filter((s) => !feeds[s.name]);
       if (missing.length > 0) throw AppError.badRequest(`inputs: missing ${missing.map((s) => `"${s.name}"`).join(', ')}`, 'inputs');
       const rows = new Set(Object.values(feeds).map((t) => t.dims[0]));
       if (rows.size > 1) throw AppError.badRequest('inputs: every input must have the same batch size (shape[0])', 'inputs');
       const allBinary = wantsBinary(body.parameters, 'binary_data_output', 'body', false);
-      const wanted = body.outputs?.map((o, j) => ({ name: o.name, binary: wantsBinary(o.parameters, 'binary_data', `outputs.${j}`, allBinary) })) ??
+      const wanted =
+        body.outputs?.map((o, j) => ({ name: o.name, binary: wantsBinary(o.parameters, 'binary_data', `outputs.${j}`, allBinary) })) ??
         model.session.outputNames.map((name) => ({ name, binary: allBinary }));
       const unknown = wanted.filter((o) => !model.session.outputNames.includes(o.name));
       if (unknown.length > 0) throw AppError.badRequest(`outputs: unknown output ${unknown.map((o) => `"${o.name}"`).join(', ')}`, 'outputs');
@@ -184,12 +203,42 @@ export function kserveV2Routes(ctx: InferenceContext): RouteModule {
   const errors = { 400: { description: 'bad tensor', schema: V2Error }, 404: { description: 'unknown model or version', schema: V2Error } };
   return {
     docs: [
-      { method: 'get', path: '/v2', summary: 'v2 server metadata: name, version, extensions supported (binary_tensor_data)', tags: ['kserve-v2'], responses: { 200: { description: 'server metadata', schema: V2ServerMetadata } } },
-      { method: 'get', path: '/v2/health/live', summary: 'v2 server liveness', tags: ['kserve-v2'], responses: { 200: { description: 'live', schema: V2ServerLive } } },
-      { method: 'get', path: '/v2/health/ready', summary: 'v2 server readiness', tags: ['kserve-v2'], responses: { 200: { description: 'ready', schema: V2ServerReady } } },
+      {
+        method: 'get',
+        path: '/v2',
+        summary: 'v2 server metadata: name, version, extensions supported (binary_tensor_data)',
+        tags: ['kserve-v2'],
+        responses: { 200: { description: 'server metadata', schema: V2ServerMetadata } },
+      },
+      {
+        method: 'get',
+        path: '/v2/health/live',
+        summary: 'v2 server liveness',
+        tags: ['kserve-v2'],
+        responses: { 200: { description: 'live', schema: V2ServerLive } },
+      },
+      {
+        method: 'get',
+        path: '/v2/health/ready',
+        summary: 'v2 server readiness',
+        tags: ['kserve-v2'],
+        responses: { 200: { description: 'ready', schema: V2ServerReady } },
+      },
       ...['/v2/models/{name}', '/v2/models/{name}/versions/{version}'].flatMap((path) => [
-        { method: 'get' as const, path, summary: 'v2 model metadata', tags: ['kserve-v2'], responses: { 200: { description: 'metadata', schema: V2ModelMetadata }, ...errors } },
-        { method: 'get' as const, path: `${path}/ready`, summary: 'v2 model readiness', tags: ['kserve-v2'], responses: { 200: { description: 'ready', schema: V2ModelReady }, ...errors } },
+        {
+          method: 'get' as const,
+          path,
+          summary: 'v2 model metadata',
+          tags: ['kserve-v2'],
+          responses: { 200: { description: 'metadata', schema: V2ModelMetadata }, ...errors },
+        },
+        {
+          method: 'get' as const,
+          path: `${path}/ready`,
+          summary: 'v2 model readiness',
+          tags: ['kserve-v2'],
+          responses: { 200: { description: 'ready', schema: V2ModelReady }, ...errors },
+        },
         {
           method: 'post' as const,
           path: `${path}/infer`,

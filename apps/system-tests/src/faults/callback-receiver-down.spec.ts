@@ -52,7 +52,13 @@ describe('callback receiver down while jobs complete', () => {
       failed: whileDown.failed,
       lost: whileDown.accepted - delivered,
       recoveryMs,
-      details: { readableWhileDown, callbacksDelivered: delivered, callbackRequests: receiver.hits, failedDeliveriesWhileDown, receiverDownMs: RECEIVER_DOWN_MS },
+      details: {
+        readableWhileDown,
+        callbacksDelivered: delivered,
+        callbackRequests: receiver.hits,
+        failedDeliveriesWhileDown,
+        receiverDownMs: RECEIVER_DOWN_MS,
+      },
     });
     expect(readableWhileDown).toBe(20);
     expect(failedDeliveriesWhileDown).toBe(0); // still retrying, not given up

@@ -57,7 +57,12 @@ describe(`inference unreachable for ${OUTAGE_MS / 1000} s`, () => {
       fault: `inference frozen with SIGSTOP for ${OUTAGE_MS / 1000} s (connections hang), then SIGCONT`,
       counts,
       recoveryMs: recoveryMs ?? -1,
-      details: { outageMs: OUTAGE_MS, dispatcherCpuShareDuringOutage: Math.round(dispatcherCpu * 1000) / 1000, retriedDuringOutage, failedReasons: counts.failedReasons },
+      details: {
+        outageMs: OUTAGE_MS,
+        dispatcherCpuShareDuringOutage: Math.round(dispatcherCpu * 1000) / 1000,
+        retriedDuringOutage,
+        failedReasons: counts.failedReasons,
+      },
     });
     expect(report.lost).toBe(0);
     expect(report.accepted).toBeGreaterThan(20);

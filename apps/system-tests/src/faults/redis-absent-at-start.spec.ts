@@ -79,7 +79,11 @@ describe('dispatcher started with no Redis, then Redis started on its port', () 
     expect(readiness.lastError).toMatch(/ECONNREFUSED/);
 
     const refusals = [];
-    for (const [path, body] of [['/enqueue', item], ['/enqueue', { items: [item, item] }], ['/infer', item]] as const) {
+    for (const [path, body] of [
+      ['/enqueue', item],
+      ['/enqueue', { items: [item, item] }],
+      ['/infer', item],
+    ] as const) {
       const answer = await post(`${url}${path}`, body);
       expect(answer.status).toBe(503);
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

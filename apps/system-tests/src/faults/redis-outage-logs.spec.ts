@@ -88,7 +88,9 @@ describe('Redis killed and restarted under load: the dispatcher logs a bounded n
         testSpanMs: endedAt - (killedAt - 5_000),
         notJson: audit.notJson.length,
         byMessage: audit.byMessage,
-        redisErrors: outage.filter((line) => line.message === 'redis error').map((line) => `${String(line.source)}: ${String(line.error)} (repeats ${String(line.repeats ?? 0)})`),
+        redisErrors: outage
+          .filter((line) => line.message === 'redis error')
+          .map((line) => `${String(line.source)}: ${String(line.error)} (repeats ${String(line.repeats ?? 0)})`),
       },
     });
     expect(refusedDuringOutage).toBeGreaterThan(50);

@@ -39,7 +39,12 @@ describe('Redis killed and restarted with a backlog waiting (AOF on)', () => {
 
     await stack.redis.stop(true);
     const downAt = Date.now();
-    const notReadyAfterMs = await waitFor('/ready to turn false', async () => ((await readyStatus(stack.dispatcherUrl)) === 503 ? Date.now() - downAt : undefined), 30_000, 100);
+    const notReadyAfterMs = await waitFor(
+      '/ready to turn false',
+      async () => ((await readyStatus(stack.dispatcherUrl)) === 503 ? Date.now() - downAt : undefined),
+      30_000,
+      100,
+    );
     // An enqueue while Redis is away must answer (an error), not hang.
     const duringOutage = Date.now();
     const outageEnqueue = await ledger.enqueue(item);
@@ -58,7 +63,13 @@ describe('Redis killed and restarted with a backlog waiting (AOF on)', () => {
       fault: 'redis-server SIGKILL with a backlog waiting, down ~3 s, restarted from its AOF',
       counts,
       recoveryMs: readyAgainMs,
-      details: { waitingAtKill, notReadyAfterMs, outageEnqueueAccepted: outageEnqueue !== undefined, outageEnqueueMs, acceptedAfterRestart: afterRestart !== undefined },
+      details: {
+        waitingAtKill,
+        notReadyAfterMs,
+        outageEnqueueAccepted: outageEnqueue !== undefined,
+        outageEnqueueMs,
+        acceptedAfterRestart: afterRestart !== undefined,
+      },
     });
     expect(waitingAtKill).toBeGreaterThan(10);
     expect(afterRestart).toBeDefined();

@@ -42,31 +42,51 @@ describe('dispatcher worker process killed with SIGKILL mid-job', () => {
     const ledger = new JobLedger(() => stack.dispatcherUrl);
     for (let i = 0; i < 12; i += 1) await ledger.enqueue(item);
 
-    const doomed = await waitFor('the first worker to hold active jobs', async () => {
-      const active = await activeJobs(stack.dispatcherUrl, ledger.accepted);
-      return active.length > 0 ? active : undefined;
-    }, 60_000, 50);
+    const doomed = await waitFor(
+      'the first worker to hold active jobs',
+      async () => {
+        const active = await activeJobs(stack.dispatcherUrl, ledger.accepted);
+        return active.length > 0 ? active : undefined;
+      },
+      60_000,
+      50,
+    );
     const killedAt = Date.now();
     await stack.workers[0].stop('SIGKILL');
     const rescuer = await stack.startDispatcher({ ROLE: 'worker', CONCURRENCY: '2', LOCK_DURATION_MS: '2000', STALLED_INTERVAL_MS: '1000' });
     stack.workers.push(rescuer);
 
     // Recovery: every job the dead worker held is finished by the new one.
-    await waitFor('the dead worker\'s jobs to finish', async () => {
-      await ledger.refresh();
-      const states = await Promise.all(doomed.map(async (id) => ((await (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()) as { state: string }).state));
-      return states.every((state) => state === 'completed' || state === 'failed');
-    }, 120_000, 250);
+    await waitFor(
+      "the dead worker's jobs to finish",
+      async () => {
+        await ledger.refresh();
+        const states = await Promise.all(
+          doomed.map(async (id) => ((await (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()) as { state: string }).state),
+        );
+        return states.every((state) => state === 'completed' || state === 'failed');
+      },
+      120_000,
+      250,
+    );
     const recoveryMs = Date.now() - killedAt;
     const counts = await ledger.settle(120_000);
     const stalled = await metricValue(rescuer.url, 'dispatcher_stalled_jobs_total');
-    const doomedStates = await Promise.all(doomed.map(async (id) => ((await (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()) as { state: string; attempts: number })));
+    const doomedStates = await Promise.all(
+      doomed.map(async (id) => (await (await fetch(`${stack.dispatcherUrl}/jobs/${encodeURIComponent(id)}`)).json()) as { state: string; attempts: number }),
+    );
 
     const report = reportLedgerFault('worker-sigkill', {
       fault: 'ROLE=worker dispatcher SIGKILL while holding active jobs; a second worker started after the kill',
       counts,
       recoveryMs,
-      details: { activeAtKill: doomed.length, stalledDetected: stalled, doomedStates: doomedStates.map(({ state, attempts }) => ({ state, attempts })), lockDurationMs: 2000, stalledIntervalMs: 1000 },
+      details: {
+        activeAtKill: doomed.length,
+        stalledDetected: stalled,
+        doomedStates: doomedStates.map(({ state, attempts }) => ({ state, attempts })),
+        lockDurationMs: 2000,
+        stalledIntervalMs: 1000,
+      },
     });
     expect(report.lost).toBe(0);
     expect(report.accepted).toBe(12);

@@ -39,30 +39,42 @@ describe('dispatcher under fuzzed input', () => {
     await stack?.dispose();
   });
 
-  it('answers every case with a valid result or a 4xx JSON error, stays up, and keeps memory bounded', async () => {
-    const images = await sampleImages();
-    const jobIds: string[] = [];
-    // A few real job ids, so GET /jobs/:id also answers found.
-    for (let i = 0; i < 5; i += 1) {
-      const response = await fetch(`${stack.dispatcherUrl}/enqueue`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'digits-cnn', image: images[0].bytes.toString('base64') }),
-      });
-      jobIds.push(((await response.json()) as { jobId: string }).jobId);
-    }
-    const report = await fuzzApp(
-      'dispatcher',
-      [{ service: stack.dispatchers[0], targets: dispatcherTargets(images, stack.receiver.url, () => jobIds), share: 1, livePath: '/ready', acceptable5xx: contractual5xx }],
-      BODY_LIMIT_BYTES,
-    );
+  it(
+    'answers every case with a valid result or a 4xx JSON error, stays up, and keeps memory bounded',
+    async () => {
+      const images = await sampleImages();
+      const jobIds: string[] = [];
+      // A few real job ids, so GET /jobs/:id also answers found.
+      for (let i = 0; i < 5; i += 1) {
+        const response = await fetch(`${stack.dispatcherUrl}/enqueue`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'digits-cnn', image: images[0].bytes.toString('base64') }),
+        });
+        jobIds.push(((await response.json()) as { jobId: string }).jobId);
+      }
+      const report = await fuzzApp(
+        'dispatcher',
+        [
+          {
+            service: stack.dispatchers[0],
+            targets: dispatcherTargets(images, stack.receiver.url, () => jobIds),
+            share: 1,
+            livePath: '/ready',
+            acceptable5xx: contractual5xx,
+          },
+        ],
+        BODY_LIMIT_BYTES,
+      );
 
-    expect(report.cases).toBeGreaterThanOrEqual(FUZZ_CASES);
-    expect(report.violations).toEqual([]);
-    expect(report.valid).toBeGreaterThan(0);
-    expect(report.processes[0].stillUp).toBe(true);
-    expect(report.processes[0].rssAfterMb).toBeLessThanOrEqual(report.processes[0].rssBeforeMb + RSS_GROWTH_BOUND_MB);
-    // The stack behind it survived too.
-    expect((await fetch(`${stack.inference[0].url}/readyz`)).ok).toBe(true);
-  }, FUZZ_TEST_TIMEOUT_MS);
+      expect(report.cases).toBeGreaterThanOrEqual(FUZZ_CASES);
+      expect(report.violations).toEqual([]);
+      expect(report.valid).toBeGreaterThan(0);
+      expect(report.processes[0].stillUp).toBe(true);
+      expect(report.processes[0].rssAfterMb).toBeLessThanOrEqual(report.processes[0].rssBeforeMb + RSS_GROWTH_BOUND_MB);
+      // The stack behind it survived too.
+      expect((await fetch(`${stack.inference[0].url}/readyz`)).ok).toBe(true);
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });

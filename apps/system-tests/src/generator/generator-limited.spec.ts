@@ -50,7 +50,15 @@ describe('GENERATOR-LIMITED on real load tester processes', () => {
     // The claim holds on an idle machine: on one whose cores are oversubscribed by other work, the tester may truly
     // not get the CPU in time, and then the flag is the truth. SYSTEM_TESTS_ASSUME_IDLE=1 asserts regardless.
     const idle = process.env.SYSTEM_TESTS_ASSUME_IDLE === '1' || Math.max(loadBefore, loadAfter) <= cpus().length;
-    recordReport('generator-main-job', { workload: 'peak-hours', embedded: true, idle, loadAverage1m: { before: loadBefore, after: loadAfter }, cores: cpus().length, counts: summary.counts, schedule: summary.schedule });
+    recordReport('generator-main-job', {
+      workload: 'peak-hours',
+      embedded: true,
+      idle,
+      loadAverage1m: { before: loadBefore, after: loadAfter },
+      cores: cpus().length,
+      counts: summary.counts,
+      schedule: summary.schedule,
+    });
     expect({ exitCode, output }).toMatchObject({ exitCode: 0 });
     expect(summary.counts).toMatchObject({ scheduled: 175, sent: 175, completed: 175 });
     expect(summary.schedule.latenessMs.count).toBe(175);
@@ -76,7 +84,11 @@ describe('GENERATOR-LIMITED on real load tester processes', () => {
     });
 
     it('a tester whose event loop is blocked for 200 ms at the peak is flagged', async () => {
-      const { output, summary } = await runLoadTester(['--target', stack.dispatcherUrl], { NODE_OPTIONS: `--require ${BLOCKER}`, BLOCK_EVENT_LOOP_MS: '200', BLOCK_EVENT_LOOP_AFTER_MS: '4500' });
+      const { output, summary } = await runLoadTester(['--target', stack.dispatcherUrl], {
+        NODE_OPTIONS: `--require ${BLOCKER}`,
+        BLOCK_EVENT_LOOP_MS: '200',
+        BLOCK_EVENT_LOOP_AFTER_MS: '4500',
+      });
       recordReport('generator-blocked-200ms', { workload: 'peak-hours', block: '200 ms at 4.5 s', counts: summary.counts, schedule: summary.schedule });
       expect(output).toContain('[block-event-loop] blocked the event loop for 200 ms');
       expect(summary.counts).toMatchObject({ scheduled: 175, sent: 175 });

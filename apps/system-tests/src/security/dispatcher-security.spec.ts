@@ -93,14 +93,27 @@ describe('dispatcher security', () => {
       const viaRedirect = await post(laxApi.url + '/enqueue', await digitItem({ callbackUrl: redirect.url }));
       expect([direct.status, viaRedirect.status]).toEqual([202, 202]);
       // Both jobs complete; the strict workers refuse one delivery and do not follow the redirect of the other.
-      await waitFor('both jobs to complete', async () => {
-        const states = await Promise.all(
-          [direct, viaRedirect].map(async (answer) => ((await (await fetch(`${laxApi.url}/jobs/${encodeURIComponent(String(answer.body.jobId))}`)).json()) as { state: string }).state),
-        );
-        return states.every((state) => state === 'completed');
-      }, 60_000, 200);
+      await waitFor(
+        'both jobs to complete',
+        async () => {
+          const states = await Promise.all(
+            [direct, viaRedirect].map(
+              async (answer) =>
+                ((await (await fetch(`${laxApi.url}/jobs/${encodeURIComponent(String(answer.body.jobId))}`)).json()) as { state: string }).state,
+            ),
+          );
+          return states.every((state) => state === 'completed');
+        },
+        60_000,
+        200,
+      );
       await waitFor('the redirecting receiver to be called', () => redirect.hits() > 0, 30_000, 100);
-      await waitFor('the refusal to be counted', async () => (await metricValue(stack.dispatcherUrl, 'dispatcher_callbacks_total', { status: 'rejected' })) >= 1, 30_000, 200);
+      await waitFor(
+        'the refusal to be counted',
+        async () => (await metricValue(stack.dispatcherUrl, 'dispatcher_callbacks_total', { status: 'rejected' })) >= 1,
+        30_000,
+        200,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(forbidden.hits).toBe(0);
     } finally {

@@ -17,7 +17,11 @@ const EXPECTED_HEADERS: Record<string, RegExp> = {
 
 async function checkHardening(service: RunningNodeService, postPath: string, getPath: string): Promise<void> {
   // Security headers on a success, an error and an unknown route; no X-Powered-By.
-  for (const response of [await fetch(service.url + getPath), await fetch(service.url + '/no-such-route'), await fetch(service.url + postPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"bad' })]) {
+  for (const response of [
+    await fetch(service.url + getPath),
+    await fetch(service.url + '/no-such-route'),
+    await fetch(service.url + postPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"bad' }),
+  ]) {
     for (const [name, pattern] of Object.entries(EXPECTED_HEADERS)) expect([name, response.headers.get(name)]).toEqual([name, expect.stringMatching(pattern)]);
     expect(response.headers.get('x-powered-by')).toBeNull();
   }
@@ -25,7 +29,11 @@ async function checkHardening(service: RunningNodeService, postPath: string, get
   const answers = [
     await fetch(service.url + postPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"bad' }),
     await fetch(service.url + postPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"image": 12, "features": "x"}' }),
-    await fetch(service.url + postPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'x'.repeat(BODY_LIMIT_BYTES * 2) }) }),
+    await fetch(service.url + postPath, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x'.repeat(BODY_LIMIT_BYTES * 2) }),
+    }),
   ];
   const statuses = answers.map((answer) => answer.status);
   expect(statuses).toEqual([400, 400, 413]);

@@ -49,15 +49,35 @@ async function answers(url: string): Promise<boolean> {
  * over keep-alive connections, then liveness and RSS after. Records tmp/reliability/fuzz-<app>.json.
  */
 export async function fuzzApp(app: string, services: FuzzedService[], oversizeBytes: number): Promise<AppFuzzReport> {
-  const report: AppFuzzReport = { app, seed: FUZZ_SEED, cases: 0, valid: 0, clientErrors: 0, violationCount: 0, byStatus: {}, byEndpoint: {}, msByEndpoint: {}, durationMs: 0, processes: [], violations: [] };
+  const report: AppFuzzReport = {
+    app,
+    seed: FUZZ_SEED,
+    cases: 0,
+    valid: 0,
+    clientErrors: 0,
+    violationCount: 0,
+    byStatus: {},
+    byEndpoint: {},
+    msByEndpoint: {},
+    durationMs: 0,
+    processes: [],
+    violations: [],
+  };
   for (const [index, fuzzed] of services.entries()) {
     const pid = fuzzed.service.process.pid ?? 0;
     const count = Math.ceil(FUZZ_CASES * fuzzed.share);
     // Warm-up: the first requests load code paths and grow the heap once; measure RSS after them.
-    await runFuzz(fuzzCases(fuzzed.targets, 300, FUZZ_SEED + 1_000 + index, oversizeBytes), { baseUrl: fuzzed.service.url, acceptable5xx: fuzzed.acceptable5xx });
+    await runFuzz(fuzzCases(fuzzed.targets, 300, FUZZ_SEED + 1_000 + index, oversizeBytes), {
+      baseUrl: fuzzed.service.url,
+      acceptable5xx: fuzzed.acceptable5xx,
+    });
     const before = sampleProcess(pid);
     const died = () => fuzzed.service.process.exitCode !== null || fuzzed.service.process.signalCode !== null;
-    const result = await runFuzz(fuzzCases(fuzzed.targets, count, FUZZ_SEED + index, oversizeBytes), { baseUrl: fuzzed.service.url, acceptable5xx: fuzzed.acceptable5xx, abortWhen: died });
+    const result = await runFuzz(fuzzCases(fuzzed.targets, count, FUZZ_SEED + index, oversizeBytes), {
+      baseUrl: fuzzed.service.url,
+      acceptable5xx: fuzzed.acceptable5xx,
+      abortWhen: died,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const after = sampleProcess(pid);
     const stillUp = fuzzed.service.process.exitCode === null && (await answers(fuzzed.service.url + fuzzed.livePath));

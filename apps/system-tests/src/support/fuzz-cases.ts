@@ -27,10 +27,42 @@ export interface FuzzTarget {
 }
 
 export const NASTY_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\uFFFF', '\uD800', '\uDFFF\uD800', '👍🏽🔥🧠', '𝕳𝖊𝖑𝖑𝖔', 'ﷺ', '\u202Eevil', 'null', 'undefined',
-  'NaN', 'Infinity', '-0', '0x10', '1e309', '{"a":1}', '[1,2]', '<script>alert(1)</script>', "'; DROP TABLE jobs;--",
-  '../../../../etc/passwd', '%00', '%', '\\', '"', '\r\n\r\nHTTP/1.1 200 OK', '__proto__', 'constructor', 'prototype',
-  'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd', 'ftp://x', 'data:image/png;base64,', 'data:image/png;base64,####',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uFFFF',
+  '\uD800',
+  '\uDFFF\uD800',
+  '👍🏽🔥🧠',
+  '𝕳𝖊𝖑𝖑𝖔',
+  'ﷺ',
+  '\u202Eevil',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x10',
+  '1e309',
+  '{"a":1}',
+  '[1,2]',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE jobs;--",
+  '../../../../etc/passwd',
+  '%00',
+  '%',
+  '\\',
+  '"',
+  '\r\n\r\nHTTP/1.1 200 OK',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'http://169.254.169.254/latest/meta-data/',
+  'file:///etc/passwd',
+  'ftp://x',
+  'data:image/png;base64,',
+  'data:image/png;base64,####',
 ];
 
 export const HUGE_NUMBERS = [1e308, -1e308, 2 ** 53 + 1, -(2 ** 53) - 1, 2 ** 31, 2 ** 32, -1, 0, -0, 0.5, 1e-320, 4096.5, 1e21, 123456789012];
@@ -52,7 +84,8 @@ export function randomJson(rng: SeededRandom, depth = 0): unknown {
       return Array.from({ length: rng.between(0, 5) }, () => randomJson(rng, depth + 1));
     default: {
       const value: Record<string, unknown> = {};
-      for (let i = rng.between(0, 4); i > 0; i -= 1) value[rng.pick(['a', 'image', 'model', 'features', 'prompt', '__proto__', randomString(rng, 5)])] = randomJson(rng, depth + 1);
+      for (let i = rng.between(0, 4); i > 0; i -= 1)
+        value[rng.pick(['a', 'image', 'model', 'features', 'prompt', '__proto__', randomString(rng, 5)])] = randomJson(rng, depth + 1);
       return value;
     }
   }
@@ -63,7 +96,16 @@ export function randomString(rng: SeededRandom, length: number): string {
   let out = '';
   for (let i = 0; i < length; i += 1) {
     const plane = rng.between(0, 4);
-    const code = plane === 0 ? rng.between(0, 0x7f) : plane === 1 ? rng.between(0x80, 0x7ff) : plane === 2 ? rng.between(0xd800, 0xdfff) : plane === 3 ? rng.between(0x800, 0xffff) : rng.between(0x1f300, 0x1faff);
+    const code =
+      plane === 0
+        ? rng.between(0, 0x7f)
+        : plane === 1
+          ? rng.between(0x80, 0x7ff)
+          : plane === 2
+            ? rng.between(0xd800, 0xdfff)
+            : plane === 3
+              ? rng.between(0x800, 0xffff)
+              : rng.between(0x1f300, 0x1faff);
     out += fromCodePoint(code);
   }
   return out;
@@ -143,21 +185,37 @@ export function* fuzzCases(targets: FuzzTarget[], count: number, seed: number, o
       ])();
       yield { ...base, mutation: 'malformed JSON', contentType: 'application/json', body: Buffer.from(broken) };
     } else if (roll < 0.88) {
-      yield { ...base, mutation: 'invalid UTF-8', contentType: 'application/json', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]) };
+      yield {
+        ...base,
+        mutation: 'invalid UTF-8',
+        contentType: 'application/json',
+        body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
+      };
     } else if (roll < 0.92) {
       yield { ...base, mutation: 'deep nesting', contentType: 'application/json', body: Buffer.from(deepNesting(rng, rng.pick([100, 5_000, 50_000]))) };
     } else if (roll < 0.96) {
-      const contentType = rng.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', '']);
+      const contentType = rng.pick([
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/octet-stream',
+        'application/json; charset=latin1',
+        'multipart/form-data; boundary=x',
+        '',
+      ]);
       yield { ...base, mutation: `content-type ${contentType || 'none'}`, contentType: contentType || undefined, body: json(target.valid(rng)) };
     } else if (roll < 0.995) {
       yield { ...base, mutation: 'empty body', contentType: 'application/json', body: Buffer.alloc(0) };
     } else {
       const filler = Buffer.alloc(oversizeBytes + rng.between(1, 64 * 1024), 0x41);
-      yield { ...base, mutation: 'oversized body', contentType: 'application/json', body: Buffer.concat([Buffer.from('{"prompt":"'), filler, Buffer.from('"}')]) };
+      yield {
+        ...base,
+        mutation: 'oversized body',
+        contentType: 'application/json',
+        body: Buffer.concat([Buffer.from('{"prompt":"'), filler, Buffer.from('"}')]),
+      };
     }
   }
 }
-
 
 /** Percent-encodes every UTF-8 byte of `text` (lone surrogates become U+FFFD): any string as a path segment. */
 export function pathSegment(text: string): string {

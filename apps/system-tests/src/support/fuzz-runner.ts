@@ -100,7 +100,8 @@ export function judge(fuzzCase: FuzzCase, answer: Answer, acceptable5xx: FuzzRun
     const error = (body as { error?: unknown })?.error as { code?: unknown; message?: unknown } | string | undefined;
     // The KServe v2 protocol has its own error body: { "error": "<message>" }.
     if (fuzzCase.path.startsWith('/v2/') && typeof error === 'string' && error.length > 0) return { verdict: 'client-error' };
-    if (typeof error !== 'object' || typeof error.code !== 'string' || typeof error.message !== 'string') return { verdict: 'violation', reason: '4xx body is not an ErrorBody' };
+    if (typeof error !== 'object' || typeof error.code !== 'string' || typeof error.message !== 'string')
+      return { verdict: 'violation', reason: '4xx body is not an ErrorBody' };
     return { verdict: 'client-error' };
   }
   return { verdict: 'valid' };
@@ -111,7 +112,17 @@ export async function runFuzz(cases: Iterable<FuzzCase>, options: FuzzRunOptions
   const concurrency = options.concurrency ?? 8;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const result: FuzzRunResult = { cases: 0, byStatus: {}, byEndpoint: {}, msByEndpoint: {}, valid: 0, clientErrors: 0, violationCount: 0, violations: [], durationMs: 0 };
+  const result: FuzzRunResult = {
+    cases: 0,
+    byStatus: {},
+    byEndpoint: {},
+    msByEndpoint: {},
+    valid: 0,
+    clientErrors: 0,
+    violationCount: 0,
+    violations: [],
+    durationMs: 0,
+  };
   const started = Date.now();
   const iterator = cases[Symbol.iterator]();
   const lane = async () => {

@@ -19,7 +19,10 @@ function v2Tensor(rng: SeededRandom, shape: number[]): { mutation: string; body:
     () => ({ mutation: 'v2 zero batch', body: { inputs: [{ ...input, shape: [0, ...shape.slice(1)], data: [] }] } }),
     () => ({ mutation: 'v2 wrong rank', body: { inputs: [{ ...input, shape: Array.from({ length: rng.between(1, 8) }, () => rng.between(0, 5)) }] } }),
     () => ({ mutation: 'v2 wrong datatype', body: { inputs: [{ ...input, datatype: rng.pick(['INT64', 'BYTES', 'BOOL', 'FP16', 'UINT8', 'fp32']) }] } }),
-    () => ({ mutation: 'v2 strings and nulls in data', body: { inputs: [{ ...input, data: data().map((v, i) => (i % 7 === 0 ? rng.pick(['x', null, true, '1e999', {}]) : v)) }] } }),
+    () => ({
+      mutation: 'v2 strings and nulls in data',
+      body: { inputs: [{ ...input, data: data().map((v, i) => (i % 7 === 0 ? rng.pick(['x', null, true, '1e999', {}]) : v)) }] },
+    }),
     () => ({ mutation: 'v2 huge numbers in data', body: { inputs: [{ ...input, data: data().map(() => rng.pick(HUGE_NUMBERS)) }] } }),
     () => ({ mutation: 'v2 unknown input name', body: { inputs: [{ ...input, name: randomString(rng, 8) }] } }),
     () => ({ mutation: 'v2 unknown output', body: { inputs: [input], outputs: [{ name: rng.pick(['probabilities', '', '__proto__']) }] } }),
@@ -32,7 +35,12 @@ function v2Tensor(rng: SeededRandom, shape: number[]): { mutation: string; body:
 }
 
 function v2Target(model: string, shape: number[]): FuzzTarget {
-  const paths = [`/v2/models/${model}/infer`, `/v2/models/${model}/versions/1/infer`, `/v2/models/${model}/versions/999/infer`, '/v2/models/no-such-model/infer'];
+  const paths = [
+    `/v2/models/${model}/infer`,
+    `/v2/models/${model}/versions/1/infer`,
+    `/v2/models/${model}/versions/999/infer`,
+    '/v2/models/no-such-model/infer',
+  ];
   return {
     endpoint: `POST /v2/models/${model}/infer`,
     method: 'POST',
@@ -62,8 +70,13 @@ export function imageInferenceTargets(images: SampleImage[]): FuzzTarget[] {
       valid: (rng) => ({ image: rng.pick(images).bytes.toString('base64'), topK: rng.between(1, 10) }),
       special: (rng) => {
         const useBroken = rng.chance(0.3);
-        const { mutation, value } = useBroken ? brokenBase64(rng, images) : (({ mutation: m, bytes }) => ({ mutation: m, value: bytes.toString('base64') }))(mutateImage(rng, images));
-        const body = { image: rng.chance(0.1) ? `data:image/png;base64,${value}` : value, ...(rng.chance(0.3) && { topK: rng.pick([0, 1, 10, 11, 1000, 1001, -5, 2.5, 1e308]) }) };
+        const { mutation, value } = useBroken
+          ? brokenBase64(rng, images)
+          : (({ mutation: m, bytes }) => ({ mutation: m, value: bytes.toString('base64') }))(mutateImage(rng, images));
+        const body = {
+          image: rng.chance(0.1) ? `data:image/png;base64,${value}` : value,
+          ...(rng.chance(0.3) && { topK: rng.pick([0, 1, 10, 11, 1000, 1001, -5, 2.5, 1e308]) }),
+        };
         return { mutation: `JSON ${mutation}`, method: 'POST', path: '/infer', contentType: 'application/json', body: Buffer.from(JSON.stringify(body)) };
       },
     },
@@ -122,7 +135,11 @@ export function tabularInferenceTargets(featureLength: number): FuzzTarget[] {
       },
     },
     v2Target('digits-mlp', [1, featureLength]),
-    getTarget((rng) => rng.pick(['/v2/models/digits-mlp', '/v2/models/digits-mlp/ready', `/v2/models/${pathSegment(randomString(rng, 5))}/ready`, '/infer', '/generate']), 'GET metadata, wrong task routes'),
+    getTarget(
+      (rng) =>
+        rng.pick(['/v2/models/digits-mlp', '/v2/models/digits-mlp/ready', `/v2/models/${pathSegment(randomString(rng, 5))}/ready`, '/infer', '/generate']),
+      'GET metadata, wrong task routes',
+    ),
   ];
 }
 
@@ -141,19 +158,31 @@ export function textGenerationTargets(): FuzzTarget[] {
       endpoint: 'POST /generate',
       method: 'POST',
       path: () => '/generate',
-      valid: (rng) => ({ prompt: prompt(rng), max_new_tokens: rng.between(1, 8), temperature: rng.next(), top_k: rng.between(0, 10), seed: rng.between(0, 1000) }),
+      valid: (rng) => ({
+        prompt: prompt(rng),
+        max_new_tokens: rng.between(1, 8),
+        temperature: rng.next(),
+        top_k: rng.between(0, 10),
+        seed: rng.between(0, 1000),
+      }),
       special: (rng) => {
         const body = rng.pick([
           () => ({ mutation: 'unicode prompt', value: { prompt: prompt(rng), max_new_tokens: rng.between(1, 4) } }),
           () => ({ mutation: 'streaming', value: { prompt: prompt(rng), max_new_tokens: rng.between(1, 4), stream: true } }),
           () => ({ mutation: 'token budget over the limit', value: { prompt: prompt(rng), max_new_tokens: rng.pick([0, 4096, 4097, 1e9, -1, 2.5]) } }),
-          () => ({ mutation: 'sampling out of range', value: { prompt: 'a', temperature: rng.pick([-1, 5.1, 1e308, 0]), top_k: rng.pick([-1, 100_001, 0.5]), seed: rng.pick([-1, 2 ** 32, 1.5]) } }),
+          () => ({
+            mutation: 'sampling out of range',
+            value: { prompt: 'a', temperature: rng.pick([-1, 5.1, 1e308, 0]), top_k: rng.pick([-1, 100_001, 0.5]), seed: rng.pick([-1, 2 ** 32, 1.5]) },
+          }),
           () => ({ mutation: 'empty prompt', value: { prompt: '' } }),
           () => ({ mutation: 'prompt not a string', value: { prompt: randomJson(rng) } }),
         ])();
         return { mutation: body.mutation, method: 'POST', path: '/generate', contentType: 'application/json', body: Buffer.from(JSON.stringify(body.value)) };
       },
     },
-    getTarget((rng) => rng.pick(['/healthz', '/readyz', '/infer', '/predict', '/v2/models/tiny-lm', `/${pathSegment(randomString(rng, 6))}`]), 'GET probes and routes of other tasks'),
+    getTarget(
+      (rng) => rng.pick(['/healthz', '/readyz', '/infer', '/predict', '/v2/models/tiny-lm', `/${pathSegment(randomString(rng, 6))}`]),
+      'GET probes and routes of other tasks',
+    ),
   ];
 }

@@ -24,7 +24,10 @@ export async function driveLoad(options: {
       skipped += 1;
       continue;
     }
-    const promise = options.send(index).catch(() => undefined).finally(() => inFlight.delete(promise));
+    const promise = options
+      .send(index)
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(promise));
     inFlight.add(promise);
     sent += 1;
   }

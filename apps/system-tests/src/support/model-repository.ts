@@ -20,7 +20,10 @@ function writeDenseModel(name: string, inputDims: number[], preprocessing?: Reco
   const g = new OnnxGraphBuilder({ name });
   const x = g.input('input', 'float32', ['batch', ...inputDims.slice(1)]);
   const flat = inputDims.length > 2 ? g.flatten(x) : x;
-  const weight = float32Tensor(Array.from({ length: 10 * features }, () => random.next() - 0.5), [10, features]);
+  const weight = float32Tensor(
+    Array.from({ length: 10 * features }, () => random.next() - 0.5),
+    [10, features],
+  );
   g.output(g.dense(flat, { weight, bias: float32Tensor(new Float32Array(10), [10]) }), 'logits', 'float32', ['batch', 10]);
   const dir = join(STAND_IN_REPOSITORY, name, '1');
   mkdirSync(dir, { recursive: true });

@@ -2,7 +2,12 @@
  * Milliseconds from `since` until a synchronous POST /infer through the dispatcher succeeds: the system
  * serves again. Bounded by `timeoutMs`; returns undefined when it never recovered.
  */
-export async function timeUntilServing(dispatcherUrl: () => string, item: Record<string, unknown>, since: number, timeoutMs: number): Promise<number | undefined> {
+export async function timeUntilServing(
+  dispatcherUrl: () => string,
+  item: Record<string, unknown>,
+  since: number,
+  timeoutMs: number,
+): Promise<number | undefined> {
   while (Date.now() - since < timeoutMs) {
     try {
       const response = await fetch(`${dispatcherUrl()}/infer`, {

@@ -22,7 +22,11 @@ async function synthesizedDigit(format: 'png' | 'jpeg'): Promise<Buffer> {
 
 /** The real sample images of workloads/images (PNG and JPEG), or two synthesized ones when it is empty. */
 export async function sampleImages(limit = 8): Promise<SampleImage[]> {
-  const files = existsSync(IMAGE_DIR) ? readdirSync(IMAGE_DIR).filter((name) => /\.(png|jpe?g)$/i.test(name)).sort() : [];
+  const files = existsSync(IMAGE_DIR)
+    ? readdirSync(IMAGE_DIR)
+        .filter((name) => /\.(png|jpe?g)$/i.test(name))
+        .sort()
+    : [];
   const images: SampleImage[] = files.slice(0, limit).map((name) => ({
     name,
     bytes: readFileSync(join(IMAGE_DIR, name)),
@@ -92,7 +96,9 @@ function crc32(bytes: Buffer): number {
 export function tabularFeatureLength(repository: string, model = 'digits-mlp'): number {
   const dir = join(repository, model);
   if (!existsSync(dir)) return 64;
-  const versions = readdirSync(dir).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(dir)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   for (const version of versions) {
     const file = join(dir, version, 'config.json');
     if (!existsSync(file)) continue;

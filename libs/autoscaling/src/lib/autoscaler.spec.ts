@@ -11,7 +11,14 @@ const policy = (overrides: Partial<ScalingPolicy> = {}): ScalingPolicy => ({
     { name: 'backlog', type: 'AverageValue', target: 10, activationThreshold: 0 },
   ],
   behavior: {
-    scaleUp: { stabilizationWindowSeconds: 30, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
+    scaleUp: {
+      stabilizationWindowSeconds: 30,
+      selectPolicy: 'Max',
+      policies: [
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+        { type: 'Pods', value: 4, periodSeconds: 15 },
+      ],
+    },
     scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 50, periodSeconds: 30 }] },
   },
   ...overrides,
@@ -77,7 +84,9 @@ describe('Autoscaler: KEDA activation and cooldown around the HPA', () => {
   });
 
   it('a trigger without a value is left out to scale up, but blocks a scale-down, as the HPA does with a metric it cannot read', () => {
-    const scaler = new Autoscaler(policy({ minReplicaCount: 1, behavior: { scaleUp: { stabilizationWindowSeconds: 0 }, scaleDown: { stabilizationWindowSeconds: 0 } } }));
+    const scaler = new Autoscaler(
+      policy({ minReplicaCount: 1, behavior: { scaleUp: { stabilizationWindowSeconds: 0 }, scaleDown: { stabilizationWindowSeconds: 0 } } }),
+    );
     expect(scaler.evaluate({ now: 0, current: 1, values: { backlog: 30 } })).toMatchObject({ replicas: 3, reason: 'backlog' });
     expect(scaler.evaluate({ now: 15, current: 3, values: { cpu: 5 } })).toMatchObject({ replicas: 3, reason: 'metrics unavailable', proposal: 1 });
     expect(scaler.evaluate({ now: 30, current: 3, values: {} })).toMatchObject({ replicas: 3, reason: 'metrics unavailable' });

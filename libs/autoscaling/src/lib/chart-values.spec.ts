@@ -17,7 +17,12 @@ describe('readChartScaling: the policy comes from the chart, not from code', () 
   it("every model gets the subchart's defaults, with its own entry merged over them", () => {
     const [digits, lm] = readChartScaling(CHART);
     const a = subchartDefaults.autoscaling;
-    expect(digits).toMatchObject({ model: 'digits-cnn', version: '2', cpuRequestCores: cpuCores(subchartDefaults.resources.requests.cpu), backlogStates: a.backlog.states });
+    expect(digits).toMatchObject({
+      model: 'digits-cnn',
+      version: '2',
+      cpuRequestCores: cpuCores(subchartDefaults.resources.requests.cpu),
+      backlogStates: a.backlog.states,
+    });
     expect(digits.policy).toEqual({
       minReplicaCount: a.minReplicaCount,
       maxReplicaCount: a.maxReplicaCount,
@@ -37,8 +42,14 @@ describe('readChartScaling: the policy comes from the chart, not from code', () 
   });
 
   it('overlays apply like helm -f, in order: maps merge, lists replace, null deletes', () => {
-    const zero = overlay('zero.yaml', 'global:\n  models:\n    - name: digits-cnn\n      autoscaling:\n        minReplicaCount: 0\n        cooldownPeriod: 30\n');
-    const latency = overlay('latency.yaml', 'inference:\n  defaults:\n    autoscaling:\n      latency: {enabled: true, targetSeconds: 1}\n      cpu: {enabled: false}\n');
+    const zero = overlay(
+      'zero.yaml',
+      'global:\n  models:\n    - name: digits-cnn\n      autoscaling:\n        minReplicaCount: 0\n        cooldownPeriod: 30\n',
+    );
+    const latency = overlay(
+      'latency.yaml',
+      'inference:\n  defaults:\n    autoscaling:\n      latency: {enabled: true, targetSeconds: 1}\n      cpu: {enabled: false}\n',
+    );
     const models = readChartScaling(CHART, [zero, latency]);
     expect(models.map((m) => m.model)).toEqual(['digits-cnn']);
     expect(models[0].version).toBeUndefined();
@@ -47,7 +58,10 @@ describe('readChartScaling: the policy comes from the chart, not from code', () 
       ['backlog', 'AverageValue', subchartDefaults.autoscaling.backlog.targetPerReplica],
       ['latency', 'Value', 1],
     ]);
-    expect(models[0].latency).toEqual({ quantile: subchartDefaults.autoscaling.latency.quantile, windowSeconds: durationSeconds(subchartDefaults.autoscaling.latency.window) });
+    expect(models[0].latency).toEqual({
+      quantile: subchartDefaults.autoscaling.latency.quantile,
+      windowSeconds: durationSeconds(subchartDefaults.autoscaling.latency.window),
+    });
     expect(coalesceValues({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: null, d: 3 }, l: [3] })).toEqual({ a: { b: 1, d: 3 }, l: [3] });
   });
 

@@ -84,12 +84,22 @@ function triggersOf(model: string, a: Values): { triggers: TriggerPolicy[]; back
   let backlogStates: string | undefined;
   if (backlog['type'] === 'prometheus') {
     backlogStates = String(backlog['states']);
-    triggers.push({ name: 'backlog', type: 'AverageValue', target: num(backlog['targetPerReplica'], at('backlog.targetPerReplica')), activationThreshold: num(backlog['activationThreshold'] ?? 0, at('backlog.activationThreshold')) });
+    triggers.push({
+      name: 'backlog',
+      type: 'AverageValue',
+      target: num(backlog['targetPerReplica'], at('backlog.targetPerReplica')),
+      activationThreshold: num(backlog['activationThreshold'] ?? 0, at('backlog.activationThreshold')),
+    });
   } else if (backlog['type'] === 'redis') {
     // KEDA's redis list scaler reads only bull:<model>:wait.
     backlogStates = 'waiting';
     const redis = (backlog['redis'] ?? {}) as Values;
-    triggers.push({ name: 'backlog', type: 'AverageValue', target: num(redis['listLength'], at('backlog.redis.listLength')), activationThreshold: num(redis['activationListLength'] ?? 0, at('backlog.redis.activationListLength')) });
+    triggers.push({
+      name: 'backlog',
+      type: 'AverageValue',
+      target: num(redis['listLength'], at('backlog.redis.listLength')),
+      activationThreshold: num(redis['activationListLength'] ?? 0, at('backlog.redis.activationListLength')),
+    });
   } else if (backlog['type'] !== 'none') {
     throw new Error(`${at('backlog.type')} must be prometheus, redis or none`);
   }
@@ -103,7 +113,8 @@ function triggersOf(model: string, a: Values): { triggers: TriggerPolicy[]; back
   const gpu = (a['gpuUtilization'] ?? {}) as Values;
   // The sum of the DCGM exporter's utilisation over the model's pods, per replica; without a GPU (as on a laptop)
   // the local scaler cannot read it and says so.
-  if (gpu['enabled']) triggers.push({ name: 'gpu', type: 'AverageValue', target: num(gpu['targetPercent'], at('gpuUtilization.targetPercent')), activationThreshold: 0 });
+  if (gpu['enabled'])
+    triggers.push({ name: 'gpu', type: 'AverageValue', target: num(gpu['targetPercent'], at('gpuUtilization.targetPercent')), activationThreshold: 0 });
   return { triggers, backlogStates, latency };
 }
 
@@ -131,11 +142,25 @@ export function modelScalingFromValues(umbrella: Values, subchart: Values, overl
     const bounds = { min: num(a['minReplicaCount'], at('minReplicaCount')), max: num(a['maxReplicaCount'], at('maxReplicaCount')) };
     const behavior = (a['behavior'] ?? {}) as ScalingPolicy['behavior'];
     if (a['enabled'] && (mode === 'sameRelease' || mode === 'separateRelease')) {
-      policy = { minReplicaCount: bounds.min, maxReplicaCount: bounds.max, pollingInterval: num(a['pollingInterval'], at('pollingInterval')), cooldownPeriod: num(a['cooldownPeriod'], at('cooldownPeriod')), triggers, behavior };
+      policy = {
+        minReplicaCount: bounds.min,
+        maxReplicaCount: bounds.max,
+        pollingInterval: num(a['pollingInterval'], at('pollingInterval')),
+        cooldownPeriod: num(a['cooldownPeriod'], at('cooldownPeriod')),
+        triggers,
+        behavior,
+      };
     } else if (a['enabled'] && mode === 'hpa') {
       // A plain HPA on CPU only, never below one replica. The HPA's sync period stands in for pollingInterval.
       const cpu = (a['cpu'] ?? {}) as Values;
-      policy = { minReplicaCount: Math.max(1, bounds.min), maxReplicaCount: bounds.max, pollingInterval: num(a['pollingInterval'], at('pollingInterval')), cooldownPeriod: 0, triggers: [{ name: 'cpu', type: 'Utilization', target: num(cpu['utilization'], at('cpu.utilization')) }], behavior };
+      policy = {
+        minReplicaCount: Math.max(1, bounds.min),
+        maxReplicaCount: bounds.max,
+        pollingInterval: num(a['pollingInterval'], at('pollingInterval')),
+        cooldownPeriod: 0,
+        triggers: [{ name: 'cpu', type: 'Utilization', target: num(cpu['utilization'], at('cpu.utilization')) }],
+        behavior,
+      };
     }
     const version = m['version'] === undefined || m['version'] === '' ? undefined : String(m['version']);
     return {
@@ -147,7 +172,10 @@ export function modelScalingFromValues(umbrella: Values, subchart: Values, overl
       ...(latency && { latency }),
       cpuRequestCores: cpuCores(((resources['requests'] ?? {}) as Values)['cpu']),
       env: Object.fromEntries(Object.entries((m['env'] ?? {}) as Values).map(([k, v]) => [k, String(v)])),
-      shutdown: { drainDelaySeconds: num(shutdown['drainDelaySeconds'] ?? 0, 'shutdown.drainDelaySeconds'), graceSeconds: num(shutdown['graceSeconds'] ?? 0, 'shutdown.graceSeconds') },
+      shutdown: {
+        drainDelaySeconds: num(shutdown['drainDelaySeconds'] ?? 0, 'shutdown.drainDelaySeconds'),
+        graceSeconds: num(shutdown['graceSeconds'] ?? 0, 'shutdown.graceSeconds'),
+      },
     };
   });
 }
@@ -161,7 +189,11 @@ function readYaml(file: string): Values {
 
 /** {@link modelScalingFromValues} of the chart in `chartDir` (charts/autoscaled-inference) with overlay files. */
 export function readChartScaling(chartDir: string, overlayFiles: string[] = []): ModelScaling[] {
-  return modelScalingFromValues(readYaml(join(chartDir, 'values.yaml')), readYaml(join(chartDir, 'charts', 'inference', 'values.yaml')), overlayFiles.map(readYaml));
+  return modelScalingFromValues(
+    readYaml(join(chartDir, 'values.yaml')),
+    readYaml(join(chartDir, 'charts', 'inference', 'values.yaml')),
+    overlayFiles.map(readYaml),
+  );
 }
 
 /**

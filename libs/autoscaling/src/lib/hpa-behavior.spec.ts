@@ -69,7 +69,15 @@ describe('HpaBehaviorState: rate policies', () => {
   // has to be scaled down to 10 replicas then during the first step 8 replicas will be reduced. In the next iteration
   // when the number of replicas is 72, 10% of the pods is 7.2 but the number is rounded up to 8 ... When the number of
   // replicas falls below 40, the first policy (Pods) is applied and 4 replicas will be reduced at a time."
-  const docsDown = instant({ policies: [{ type: 'Pods', value: 4, periodSeconds: 60 }, { type: 'Percent', value: 10, periodSeconds: 60 }] }, 'scaleDown');
+  const docsDown = instant(
+    {
+      policies: [
+        { type: 'Pods', value: 4, periodSeconds: 60 },
+        { type: 'Percent', value: 10, periodSeconds: 60 },
+      ],
+    },
+    'scaleDown',
+  );
 
   it('Max picks the policy allowing the biggest change: Percent above 40 replicas, Pods below', () => {
     expect(run(docsDown, 80, [10, 10, 10], { min: 1, max: 100 }, 60)).toEqual([72, 64, 57]);
@@ -81,7 +89,16 @@ describe('HpaBehaviorState: rate policies', () => {
   });
 
   it('Min picks the smallest change', () => {
-    const min = instant({ selectPolicy: 'Min', policies: [{ type: 'Pods', value: 4, periodSeconds: 60 }, { type: 'Percent', value: 10, periodSeconds: 60 }] }, 'scaleDown');
+    const min = instant(
+      {
+        selectPolicy: 'Min',
+        policies: [
+          { type: 'Pods', value: 4, periodSeconds: 60 },
+          { type: 'Percent', value: 10, periodSeconds: 60 },
+        ],
+      },
+      'scaleDown',
+    );
     expect(run(min, 80, [10], { min: 1, max: 100 }, 60)).toEqual([76]);
     expect(run(min, 30, [10], { min: 1, max: 100 }, 60)).toEqual([27]);
   });
@@ -95,7 +112,16 @@ describe('HpaBehaviorState: rate policies', () => {
     const up = { ...CHART, scaleUp: { ...CHART.scaleUp, stabilizationWindowSeconds: 0 } };
     expect(run(up, 1, [50, 50, 50], { min: 1, max: 100 })).toEqual([5, 10, 20]);
     expect(run(up, 10, [50], { min: 1, max: 100 })).toEqual([20]);
-    const pods = instant({ selectPolicy: 'Min', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] }, 'scaleUp');
+    const pods = instant(
+      {
+        selectPolicy: 'Min',
+        policies: [
+          { type: 'Percent', value: 100, periodSeconds: 15 },
+          { type: 'Pods', value: 4, periodSeconds: 15 },
+        ],
+      },
+      'scaleUp',
+    );
     expect(run(pods, 1, [50, 50, 50], { min: 1, max: 100 })).toEqual([2, 4, 8]);
   });
 

@@ -98,7 +98,8 @@ export class HpaBehaviorState {
     this.recommendations ??= this.down.stabilizationWindowSeconds > 0 ? [{ at: input.now, replicas: input.current }] : [];
     const stabilized = this.stabilize(input);
     const limited = this.limitRate({ ...input, desired: stabilized });
-    const limitedBy = limited.limitedBy ?? (stabilized !== input.desired ? (stabilized > input.desired ? 'ScaleDownStabilized' : 'ScaleUpStabilized') : undefined);
+    const limitedBy =
+      limited.limitedBy ?? (stabilized !== input.desired ? (stabilized > input.desired ? 'ScaleDownStabilized' : 'ScaleUpStabilized') : undefined);
     return { replicas: limited.replicas, ...(limitedBy && { limitedBy }) };
   }
 

@@ -35,7 +35,11 @@ describe('replicasForMetric: desired = ceil(current × metric / target)', () => 
 
 describe('replicasForMetrics: several triggers', () => {
   it('each trigger proposes a count and the largest wins, named as the reason', () => {
-    expect(replicasForMetrics(2, [cpu(40, 70), backlog(55), latency(0.2)])).toEqual({ replicas: 6, metric: 'backlog', perMetric: { cpu: 2, backlog: 6, latency: 2 } });
+    expect(replicasForMetrics(2, [cpu(40, 70), backlog(55), latency(0.2)])).toEqual({
+      replicas: 6,
+      metric: 'backlog',
+      perMetric: { cpu: 2, backlog: 6, latency: 2 },
+    });
     expect(replicasForMetrics(2, [cpu(140, 70), backlog(5)])).toMatchObject({ replicas: 4, metric: 'cpu' });
   });
 

@@ -16,7 +16,14 @@ describe('contracts', () => {
   it('names the field when an enqueue item has no payload or two', () => {
     expect(problem(EnqueueRequest, { model: 'digits-cnn' }).field).toBe('image');
     expect(problem(EnqueueRequest, { model: 'digits-cnn', image: 'aGk=', prompt: 'hi' }).message).toMatch(/only one/);
-    expect(problem(EnqueueRequest, { items: [{ model: 'a', image: 'aGk=' }, { model: 'A!', image: 'aGk=' }] }).field).toBe('items.1.model');
+    expect(
+      problem(EnqueueRequest, {
+        items: [
+          { model: 'a', image: 'aGk=' },
+          { model: 'A!', image: 'aGk=' },
+        ],
+      }).field,
+    ).toBe('items.1.model');
   });
 
   it('rejects text that is not base64 in the image field', () => {

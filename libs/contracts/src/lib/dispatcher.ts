@@ -14,7 +14,10 @@ export const EnqueueItem = z
     prompt: z.string().min(1).max(100_000).optional(),
     topK: z.number().int().min(1).max(1000).optional(),
     generation: GenerateRequest.omit({ prompt: true, stream: true }).partial().optional(),
-    callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    callbackUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     priority: z.number().int().min(0).max(2_097_152).optional().describe('0 (default) is served first; larger numbers wait.'),
     idempotencyKey: z
       .string()
@@ -105,6 +108,4 @@ export const JobCallback = z
 export type JobCallback = z.infer<typeof JobCallback>;
 
 /** 504 from the synchronous `/infer` when the bounded wait runs out: poll `GET /jobs/:id`. */
-export const InferTimeout = z
-  .object({ error: z.object({ code: z.literal('timeout'), message: z.string(), jobId: z.string() }) })
-  .meta({ id: 'InferTimeout' });
+export const InferTimeout = z.object({ error: z.object({ code: z.literal('timeout'), message: z.string(), jobId: z.string() }) }).meta({ id: 'InferTimeout' });

@@ -69,7 +69,12 @@ export const GenerateRequest = z
     max_new_tokens: z.number().int().min(1).max(4096).default(64),
     temperature: z.number().min(0).max(5).default(1),
     top_k: z.number().int().min(0).max(100_000).default(0).describe('0 keeps every token.'),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     stream: z.boolean().default(false).describe('Answer with server-sent events, one per token.'),
   })
   .strict()

@@ -50,9 +50,9 @@ export type V2ModelMetadata = z.infer<typeof V2ModelMetadata>;
 
 /** Tensor data may be flat (row-major) or nested; it is flattened and checked against the shape. */
 type NestedNumbers = number | boolean | string | NestedNumbers[];
-const TensorData: z.ZodType<NestedNumbers[]> = z.array(
-  z.lazy(() => z.union([z.number(), z.boolean(), z.string(), TensorData])),
-).meta({ id: 'V2TensorData' }) as z.ZodType<NestedNumbers[]>;
+const TensorData: z.ZodType<NestedNumbers[]> = z
+  .array(z.lazy(() => z.union([z.number(), z.boolean(), z.string(), TensorData])))
+  .meta({ id: 'V2TensorData' }) as z.ZodType<NestedNumbers[]>;
 
 /**
  * One input tensor: its values in `data`, or, with the binary tensor data extension, `parameters.binary_data_size`

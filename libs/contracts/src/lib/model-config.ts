@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** Model names double as queue names: keep them to characters that are safe in Redis keys and URLs. */
-export const ModelName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63 characters');
+export const ModelName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63 characters');
 
 /** What a model in the repository does; decides which endpoints the inference service mounts for it. */
 export const ModelTask = z.enum(['image-classification', 'tabular-classification', 'text-generation']);

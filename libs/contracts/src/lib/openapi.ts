@@ -25,7 +25,10 @@ function schemaRef(schema: z.ZodType, io: 'input' | 'output'): unknown {
   if (id) return { $ref: componentUri(id) };
   // Registered schemas reached from an inline one land in its local `definitions`; they already live in
   // `components.schemas`, so point the references there and drop the copies.
-  const { definitions: _copies, ...inline } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any', cycles: 'ref' }) as Record<string, unknown>;
+  const { definitions: _copies, ...inline } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any', cycles: 'ref' }) as Record<
+    string,
+    unknown
+  >;
   return JSON.parse(JSON.stringify(inline).replaceAll('"#/definitions/', '"#/components/schemas/'));
 }
 

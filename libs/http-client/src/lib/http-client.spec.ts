@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { HttpClient, HttpTimeout } from './http-client';
 import { toRequestId } from './request-id';
 
-async function serve(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+async function serve(
+  handler: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -13,10 +15,11 @@ async function serve(handler: (req: IncomingMessage, body: string, res: ServerRe
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -28,7 +31,9 @@ describe('HttpClient', () => {
     const sockets = new Set<unknown>();
     const echo = await serve((req, body, res) => {
       sockets.add(req.socket);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ type: req.headers['content-type'], length: req.headers['content-length'], body, id: req.headers['x-request-id'] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ type: req.headers['content-type'], length: req.headers['content-length'], body, id: req.headers['x-request-id'] }));
     });
     try {
       const first = await client.postJson(new URL(`${echo.url}/a`), [Buffer.from('{"image":'), Buffer.from('"AA=="}')]);

@@ -57,7 +57,13 @@ export function errorHandler(logger: Logger, registry: Registry): ErrorRequestHa
       res.locals.errorLogged = true;
     } else if (appError.status >= 500) {
       // Deliberate 5xx answers (unavailable while Redis is away, upstream timeouts) are expected operating states.
-      repeats.log('warn', `refused:${appError.status}:${appError.code}`, 'request refused', { requestId: req.id, path: req.path, status: appError.status, code: appError.code, reason: appError.message });
+      repeats.log('warn', `refused:${appError.status}:${appError.code}`, 'request refused', {
+        requestId: req.id,
+        path: req.path,
+        status: appError.status,
+        code: appError.code,
+        reason: appError.message,
+      });
       res.locals.errorLogged = true;
     } else {
       logger.debug('request rejected', { requestId: req.id, path: req.path, code: appError.code, reason: appError.message });

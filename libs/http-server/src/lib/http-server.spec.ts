@@ -8,21 +8,24 @@ const Body = z.object({ name: z.string().min(1), count: z.number().int() }).stri
 async function startTestServer(): Promise<RunningHttpServer> {
   const logger = createLogger({ service: 'test', silent: true });
   const registry = createMetricsRegistry({ service: 'test', defaultMetrics: false });
-  const app = createHttpApp({ logger, registry, openapi: { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {} }, jsonLimitBytes: 1024 }, (routes) => {
-    routes.post('/echo', (req, res) => {
-      res.json(parseOrThrow(Body, req.body));
-    });
-    routes.get('/boom', () => {
-      throw new Error('secret internal detail');
-    });
-    routes.get('/busy', () => {
-      throw AppError.tooManyRequests('queue full', 2.2);
-    });
-    routes.get('/slow', async (_req, res) => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      res.json({ done: true });
-    });
-  });
+  const app = createHttpApp(
+    { logger, registry, openapi: { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {} }, jsonLimitBytes: 1024 },
+    (routes) => {
+      routes.post('/echo', (req, res) => {
+        res.json(parseOrThrow(Body, req.body));
+      });
+      routes.get('/boom', () => {
+        throw new Error('secret internal detail');
+      });
+      routes.get('/busy', () => {
+        throw AppError.tooManyRequests('queue full', 2.2);
+      });
+      routes.get('/slow', async (_req, res) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        res.json({ done: true });
+      });
+    },
+  );
   return listen(app, { port: 0, host: '127.0.0.1' });
 }
 
@@ -85,15 +88,22 @@ describe('the shared HTTP skeleton', () => {
     expect(await (await fetch(server.url + '/metrics')).text()).toContain('http_errors_total');
   });
 
-  it('builds requests and responses with the app\'s prototypes, so Express has none to swap', async () => {
+  it("builds requests and responses with the app's prototypes, so Express has none to swap", async () => {
     const app = createHttpApp(
-      { logger: createLogger({ service: 'test', silent: true }), registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }), openapi: {}, jsonLimitBytes: 1024 },
+      {
+        logger: createLogger({ service: 'test', silent: true }),
+        registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }),
+        openapi: {},
+        jsonLimitBytes: 1024,
+      },
       (routes) => routes.get('/who', (req, res) => void res.json({ app: req.app === app })),
     );
     const running = await listen(app, { port: 0, host: '127.0.0.1' });
     const born: boolean[] = [];
     // Runs before Express, which would otherwise set the prototypes itself.
-    running.server.prependListener('request', (req, res) => born.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response));
+    running.server.prependListener('request', (req, res) =>
+      born.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response),
+    );
     try {
       const res = await fetch(running.url + '/who');
       expect(await res.json()).toEqual({ app: true });

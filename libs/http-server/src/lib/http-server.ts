@@ -59,10 +59,7 @@ export async function listen(app: Express, options: ListenOptions): Promise<Runn
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (inFlight > 0) {
-          await Promise.race([
-            new Promise<void>((resolve) => (drained = resolve)),
-            new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-          ]);
+          await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
         }
         server.closeAllConnections();
         await closed;

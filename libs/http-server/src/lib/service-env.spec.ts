@@ -3,7 +3,11 @@ import { envBoolean, envTable, InvalidEnvironment, parseEnv, serviceEnv, withEnv
 
 const Env = serviceEnv({ port: 4000 }).extend({
   RATE: z.coerce.number().min(0).default(2).describe('Jobs per second | per model.'),
-  HOSTS: z.string().default('a,b').transform((v) => v.split(',')).describe('Hosts, e.g. <name>.svc.'),
+  HOSTS: z
+    .string()
+    .default('a,b')
+    .transform((v) => v.split(','))
+    .describe('Hosts, e.g. <name>.svc.'),
   FLAG: envBoolean.default(false).describe('A flag.'),
   TOKEN: z.string().optional().describe('Secret.'),
 });
@@ -11,7 +15,16 @@ const Env = serviceEnv({ port: 4000 }).extend({
 describe('service environment', () => {
   it('fills every default, treats empty variables as unset and keeps what is given', () => {
     const config = parseEnv(Env, { RATE: '', FLAG: 'yes', PORT: '0' });
-    expect(config).toMatchObject({ PORT: 0, HOST: '0.0.0.0', LOG_LEVEL: 'info', RATE: 2, HOSTS: ['a', 'b'], FLAG: true, DRAIN_DELAY_MS: 0, SHUTDOWN_GRACE_MS: 25_000 });
+    expect(config).toMatchObject({
+      PORT: 0,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      RATE: 2,
+      HOSTS: ['a', 'b'],
+      FLAG: true,
+      DRAIN_DELAY_MS: 0,
+      SHUTDOWN_GRACE_MS: 25_000,
+    });
     expect(config.TOKEN).toBeUndefined();
   });
 

@@ -12,11 +12,28 @@ export const envBoolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).trans
  */
 export function serviceEnv(defaults: { port: number; portDescription?: string }) {
   return z.object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(defaults.port).describe(defaults.portDescription ?? 'HTTP port (0 picks a free one).'),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(defaults.port)
+      .describe(defaults.portDescription ?? 'HTTP port (0 picks a free one).'),
     HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('winston log level.'),
-    LOKI_URL: z.url().optional().describe('Also push logs to this Loki (e.g. http://loki:3100): the same JSON lines, labelled service, model, pod and namespace (from POD_NAME and POD_NAMESPACE, which the chart sets).'),
-    DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0).describe('On SIGTERM, keep serving this long with readiness false (so load balancers stop routing here) before closing.'),
+    LOKI_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Also push logs to this Loki (e.g. http://loki:3100): the same JSON lines, labelled service, model, pod and namespace (from POD_NAME and POD_NAMESPACE, which the chart sets).',
+      ),
+    DRAIN_DELAY_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(120_000)
+      .default(0)
+      .describe('On SIGTERM, keep serving this long with readiness false (so load balancers stop routing here) before closing.'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000).describe('On SIGTERM, how long in-flight work may take to finish.'),
   });
 }
@@ -76,7 +93,7 @@ function rawDefault(type: z.ZodType): string | undefined {
   return undefined;
 }
 
-const TABLE_START = '<!-- env-table: generated from the app\'s config.ts by `npm run docs:env`; edit the schema, not this table -->';
+const TABLE_START = "<!-- env-table: generated from the app's config.ts by `npm run docs:env`; edit the schema, not this table -->";
 const TABLE_END = '<!-- /env-table -->';
 
 /**

@@ -4,7 +4,10 @@ const KNOWN = ['PORT', 'HOST', 'REDIS_URL', 'INFERENCE_URLS', 'DRAIN_RATE', 'LOG
 
 describe('unknownEnvVariables', () => {
   it('names the setting a near miss meant: plural for singular, transpositions, two edits, lower case, a missing underscore', () => {
-    const found = unknownEnvVariables({ INFERENCE_URL: 'x', PROT: '1', REDIS_ULR: 'x', DRAIN_RAT: '1', log_level: 'debug', MAXBATCH_SIZE: '4', MODLE_VERSOIN: '2' }, KNOWN);
+    const found = unknownEnvVariables(
+      { INFERENCE_URL: 'x', PROT: '1', REDIS_ULR: 'x', DRAIN_RAT: '1', log_level: 'debug', MAXBATCH_SIZE: '4', MODLE_VERSOIN: '2' },
+      KNOWN,
+    );
     expect(Object.fromEntries(found.map((f) => [f.name, f.suggestion]))).toEqual({
       INFERENCE_URL: 'INFERENCE_URLS',
       PROT: 'PORT',
@@ -19,9 +22,11 @@ describe('unknownEnvVariables', () => {
     );
   });
 
-  it('reports unknown names under the app\'s prefixes even when nothing is close', () => {
+  it("reports unknown names under the app's prefixes even when nothing is close", () => {
     const found = unknownEnvVariables({ REDIS_CLUSTER_MODE: 'yes' }, KNOWN, { prefixes: ['REDIS_'] });
-    expect(found).toEqual([{ name: 'REDIS_CLUSTER_MODE', suggestion: undefined, message: 'environment variable REDIS_CLUSTER_MODE is not a setting and is ignored' }]);
+    expect(found).toEqual([
+      { name: 'REDIS_CLUSTER_MODE', suggestion: undefined, message: 'environment variable REDIS_CLUSTER_MODE is not a setting and is ignored' },
+    ]);
   });
 
   it('leaves settings, the usual system variables and Kubernetes service links alone', () => {

@@ -13,8 +13,10 @@ const BENCHMARKS = join(WORKSPACE_ROOT, 'BENCHMARKS.md');
 /** The machine and moment of a run, as one line: date, CPU model, cores, Node and the load average at the start. */
 export function describeRun(loadAtStart: number[] = loadavg()): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, ${cpus().length} cores, ` +
-    `node ${process.version}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start.`;
+  return (
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, ${cpus().length} cores, ` +
+    `node ${process.version}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start.`
+  );
 }
 
 /**

@@ -65,15 +65,24 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'redis-'));
   let child: ChildProcess | undefined;
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', options.appendOnly ? 'yes' : 'no',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--protected-mode', 'no',
-    '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--protected-mode',
+    'no',
+    '--loglevel',
+    'warning',
   ];
 
   const start = async () => {
@@ -81,10 +90,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (chunk) => (stderr += chunk));
-    await waitFor(`redis-server on port ${port}${stderr ? ` (${stderr.trim()})` : ''}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}: ${stderr.trim()}`);
-      return pingable(port);
-    }, 10_000, 25);
+    await waitFor(
+      `redis-server on port ${port}${stderr ? ` (${stderr.trim()})` : ''}`,
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}: ${stderr.trim()}`);
+        return pingable(port);
+      },
+      10_000,
+      25,
+    );
   };
   const stop = async (hard = false) => {
     const proc = child;

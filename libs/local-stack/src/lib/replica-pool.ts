@@ -42,7 +42,12 @@ export class ReplicaPool {
 
   counts(): PoolCounts {
     const count = (phase: Member['phase']) => this.members.filter((m) => m.phase === phase && !m.cancelled).length;
-    return { desired: this.desired, starting: count('starting'), ready: count('ready'), stopping: this.members.filter((m) => m.phase === 'stopping' || m.cancelled).length };
+    return {
+      desired: this.desired,
+      starting: count('starting'),
+      ready: count('ready'),
+      stopping: this.members.filter((m) => m.phase === 'stopping' || m.cancelled).length,
+    };
   }
 
   /** The ready processes (e.g. to read their /metrics). */

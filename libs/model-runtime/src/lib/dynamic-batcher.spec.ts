@@ -3,7 +3,12 @@ import { SeededRandom } from '@ai/seeded-random';
 import { tinyConvClassifier } from '../../test/fixture-models';
 import { DynamicBatcher, type NumericArray, type TensorMap } from './dynamic-batcher';
 
-const image = (rng: SeededRandom, rows = 1) => new ort.Tensor('float32', Float32Array.from({ length: rows * 784 }, () => rng.next()), [rows, 1, 28, 28]);
+const image = (rng: SeededRandom, rows = 1) =>
+  new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: rows * 784 }, () => rng.next()),
+    [rows, 1, 28, 28],
+  );
 
 describe('dynamic batcher', () => {
   let session: ort.InferenceSession;
@@ -91,11 +96,20 @@ describe('dynamic batcher', () => {
   it('only batches requests whose non-batch dimensions agree', async () => {
     const batches: number[] = [];
     // An identity "model": what goes in comes out, so the split can be checked row by row.
-    const batcher = new DynamicBatcher({ run: async (feeds: TensorMap) => ({ out: feeds.x }), maxBatchSize: 8, maxBatchDelayMs: 20, onBatch: (n) => batches.push(n) });
+    const batcher = new DynamicBatcher({
+      run: async (feeds: TensorMap) => ({ out: feeds.x }),
+      maxBatchSize: 8,
+      maxBatchDelayMs: 20,
+      onBatch: (n) => batches.push(n),
+    });
     const t = (width: number, value: number) => new ort.Tensor('float32', new Float32Array(width).fill(value), [1, width]);
     const results = await Promise.all([batcher.submit({ x: t(2, 1) }), batcher.submit({ x: t(3, 2) }), batcher.submit({ x: t(2, 3) })]);
     expect(batches.sort()).toEqual([1, 2]);
-    expect(results.map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([[1, 1], [2, 2, 2], [3, 3]]);
+    expect(results.map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([
+      [1, 1],
+      [2, 2, 2],
+      [3, 3],
+    ]);
   });
 
   it('a failed run rejects the requests in its batch and the next batch still runs', async () => {
@@ -147,7 +161,11 @@ describe('dynamic batcher: when a batch starts', () => {
     const batcher = new DynamicBatcher({ run, maxBatchSize: 8, maxBatchDelayMs: 1000 });
     const results = await Promise.all([1, 2, 3].map((v) => batcher.submit(row(v))));
     expect(batches).toEqual([3]);
-    expect(results.map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(results.map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
   it('waits, up to the delay, for a request announced as on its way, and starts when it arrives', async () => {
@@ -230,10 +248,18 @@ describe('dynamic batcher: when a batch starts', () => {
       maxBatchDelayMs: 10,
     });
     const deferred = (value: number) => ({
-      x: { type: 'float32' as const, dims: [1, 2], writeTo: (target: NumericArray, offset: number) => (target as Float32Array).fill(value, offset, offset + 2) },
+      x: {
+        type: 'float32' as const,
+        dims: [1, 2],
+        writeTo: (target: NumericArray, offset: number) => (target as Float32Array).fill(value, offset, offset + 2),
+      },
     });
     const [a, b, c] = await Promise.all([batcher.submit(deferred(7)), batcher.submit(row(8)), batcher.submit(deferred(9))]);
-    expect([a, b, c].map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([[7, 7], [8, 8], [9, 9]]);
+    expect([a, b, c].map((r) => Array.from(r.outputs.out.data as Float32Array))).toEqual([
+      [7, 7],
+      [8, 8],
+      [9, 9],
+    ]);
     expect(allocated).toEqual([3 * 2 * 4]);
     // A lone request of plain tensors runs on them as they are: the caller's, so not the batcher's to move.
     await batcher.submit(row(1));

@@ -5,7 +5,8 @@ export type TensorMap = Record<string, ort.Tensor>;
 
 /** The typed arrays under batchable tensors. */
 export type NumericArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | BigInt64Array;
-type NumericArrayConstructor = (new (length: number) => NumericArray) & (new (buffer: ArrayBuffer, byteOffset: number, length: number) => NumericArray) & { BYTES_PER_ELEMENT: number };
+type NumericArrayConstructor = (new (length: number) => NumericArray) &
+  (new (buffer: ArrayBuffer, byteOffset: number, length: number) => NumericArray) & { BYTES_PER_ELEMENT: number };
 
 /**
  * An input that is written into its batch only when the batch is put together: it knows its type and shape and
@@ -138,7 +139,8 @@ export class DynamicBatcher {
   private readonly maxConcurrent: number;
 
   constructor(private readonly options: DynamicBatcherOptions) {
-    if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1) throw new Error(`maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
+    if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1)
+      throw new Error(`maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
     this.maxBatchSize = options.maxBatchSize;
     this.maxDelayMs = Math.max(0, options.maxBatchDelayMs ?? 0);
     this.maxConcurrent = Math.max(1, options.maxConcurrentBatches ?? 1);
@@ -244,7 +246,7 @@ export class DynamicBatcher {
     const key = this.queue[0].key;
     const batch: Pending[] = [];
     let rows = 0;
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const p = this.queue[i];
       if (p.key === key && (batch.length === 0 || rows + p.rows <= this.maxBatchSize)) {
         batch.push(p);
@@ -267,7 +269,12 @@ export class DynamicBatcher {
       // A lone request made only of tensors runs on them as they are (they are the caller's, so they are copied to
       // another thread, not moved); anything else is built into buffers of the batcher's own.
       const asIs = batch.length === 1 && Object.values(batch[0].feeds).every(isTensor);
-      const feeds = asIs ? (batch[0].feeds as TensorMap) : this.concatFeeds(batch.map((p) => p.feeds), totalRows);
+      const feeds = asIs
+        ? (batch[0].feeds as TensorMap)
+        : this.concatFeeds(
+            batch.map((p) => p.feeds),
+            totalRows,
+          );
       const built = performance.now();
       const alone = this.queue.length === 0 && this.expected === 0 && this.running === 1;
       const outputs = await this.options.run(feeds, { owned: !asIs, alone });

@@ -40,11 +40,18 @@ function photo(width: number, height: number, channels: number, seed: number): B
   return out;
 }
 
-const png = (raw: Buffer, width: number, height: number, channels: 1 | 3 | 4, options: PngOptions = {}) => sharp(raw, { raw: { width, height, channels } }).png(options).toBuffer();
+const png = (raw: Buffer, width: number, height: number, channels: 1 | 3 | 4, options: PngOptions = {}) =>
+  sharp(raw, { raw: { width, height, channels } }).png(options).toBuffer();
 
 describe('PNG decoding without libvips', () => {
   it('reads gray, RGB and palette PNGs with every filter type exactly as libvips does', async () => {
-    for (const [channels, options] of [[1, {}], [3, {}], [3, { palette: true, colours: 64, dither: 0 }], [1, { compressionLevel: 0 }], [3, { adaptiveFiltering: true }]] as const) {
+    for (const [channels, options] of [
+      [1, {}],
+      [3, {}],
+      [3, { palette: true, colours: 64, dither: 0 }],
+      [1, { compressionLevel: 0 }],
+      [3, { adaptiveFiltering: true }],
+    ] as const) {
       const raw = photo(37, 23, channels, channels * 7);
       const file = await png(raw, 37, 23, channels, options);
       const ours = readSimplePng(file, 1e6);
@@ -58,8 +65,23 @@ describe('PNG decoding without libvips', () => {
   it('leaves to libvips what it does not read: alpha, 16 bits, interlacing, a bad CRC, a truncated file, too many pixels', async () => {
     const rgb = photo(8, 8, 3, 1);
     expect(readSimplePng(await png(photo(8, 8, 4, 2), 8, 8, 4), 1e6)).toBeUndefined();
-    expect(readSimplePng(await sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } }).png({ progressive: true }).toBuffer(), 1e6)).toBeUndefined();
-    expect(readSimplePng(await sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } }).toColourspace('rgb16').png().toBuffer(), 1e6)).toBeUndefined();
+    expect(
+      readSimplePng(
+        await sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } })
+          .png({ progressive: true })
+          .toBuffer(),
+        1e6,
+      ),
+    ).toBeUndefined();
+    expect(
+      readSimplePng(
+        await sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } })
+          .toColourspace('rgb16')
+          .png()
+          .toBuffer(),
+        1e6,
+      ),
+    ).toBeUndefined();
     const good = await png(rgb, 8, 8, 3);
     expect(readSimplePng(good, 1e6)).toBeDefined();
     const corrupt = Buffer.from(good);
@@ -110,7 +132,13 @@ describe('PNG decoding without libvips', () => {
     const fast = createExactSizePngDecoder(pre, 1e6, createLibvipsImageDecoder(pre, { maxInputPixels: 1e6 }));
     expect(await fast(await png(photo(56, 56, 1, 1), 56, 56, 1))).toBeUndefined();
     expect(await fast(await png(photo(28, 28, 3, 1), 28, 28, 3))).toBeUndefined();
-    expect(await fast(await sharp(photo(28, 28, 3, 1), { raw: { width: 28, height: 28, channels: 3 } }).jpeg().toBuffer())).toBeUndefined();
+    expect(
+      await fast(
+        await sharp(photo(28, 28, 3, 1), { raw: { width: 28, height: 28, channels: 3 } })
+          .jpeg()
+          .toBuffer(),
+      ),
+    ).toBeUndefined();
   });
 
   it('turns itself off for a kind of pixel the pipeline does not map pixel by pixel', async () => {

@@ -19,7 +19,11 @@ type Mapping = { kind: 'lookup'; table: Uint8Array; stride: number } | { kind: '
  * of microseconds here, against the fixed cost of a libvips pipeline (libuv's thread pool and libvips' own threads,
  * a few hand-overs each way), which dominates small images.
  */
-export function createExactSizePngDecoder(pre: ImagePreprocessing, maxPixels: number, libvips: (image: Buffer) => Promise<DecodedImage>): (image: Buffer) => Promise<DecodedImage | undefined> {
+export function createExactSizePngDecoder(
+  pre: ImagePreprocessing,
+  maxPixels: number,
+  libvips: (image: Buffer) => Promise<DecodedImage>,
+): (image: Buffer) => Promise<DecodedImage | undefined> {
   const { width, height } = pre;
   const mappings = new Map<string, Promise<Mapping>>();
   const mapping = (kind: 'gray' | 'rgb-gray' | 'rgb') => {
@@ -94,7 +98,11 @@ async function learn(kind: 'gray' | 'rgb-gray' | 'rgb', width: number, height: n
   if (kind === 'rgb') {
     const samples = Buffer.alloc(pixels * 3);
     for (let i = 0; i < samples.length; i += 1) samples[i] = next();
-    const decoded = await libvips(await sharp(samples, { raw: { width, height, channels: 3 } }).png().toBuffer());
+    const decoded = await libvips(
+      await sharp(samples, { raw: { width, height, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     return decoded.stride === 3 && decoded.pixels.subarray(0, samples.length).equals(samples) ? { kind: 'identity', stride: 3 } : { kind: 'none' };
   }
   let table: Uint8Array | undefined;

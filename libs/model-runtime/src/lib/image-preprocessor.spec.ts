@@ -31,8 +31,12 @@ describe('image preprocessor', () => {
   });
 
   it('converts to one inverted grayscale channel and resizes to the model size', async () => {
-    const white = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
-    const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 28, height: 28, channels: 1, invert: true }), { maxInputPixels: 10_000 })(white);
+    const white = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ffffff' } })
+      .jpeg()
+      .toBuffer();
+    const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 28, height: 28, channels: 1, invert: true }), { maxInputPixels: 10_000 })(
+      white,
+    );
     expect(out.length).toBe(28 * 28);
     expect(Math.max(...out)).toBeCloseTo(0, 2);
   });
@@ -42,7 +46,10 @@ describe('image preprocessor', () => {
     // the displayed image is 8×16 with red on top.
     const stored = Buffer.alloc(16 * 8 * 3);
     for (let p = 0; p < 16 * 8; p += 1) stored[p * 3 + (p % 16 < 8 ? 0 : 1)] = 255;
-    const jpeg = await sharp(stored, { raw: { width: 16, height: 8, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(stored, { raw: { width: 16, height: 8, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 8, height: 16, channels: 3 }), { maxInputPixels: 1000 })(jpeg);
     const red = out.subarray(0, 8 * 16);
     expect(red[8 * 2 + 4]).toBeGreaterThan(0.9); // row 2: top half
@@ -52,7 +59,9 @@ describe('image preprocessor', () => {
   it('flattens transparency onto black', async () => {
     // A white pixel that is fully transparent, next to an opaque white one.
     const rgba = Buffer.from([255, 255, 255, 0, 255, 255, 255, 255]);
-    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toBuffer();
     const out = await createImagePreprocessor(ImagePreprocessing.parse({ width: 2, height: 1, channels: 3 }), { maxInputPixels: 100 })(png);
     expect(Array.from(out)).toEqual([0, 1, 0, 1, 0, 1]);
   });
@@ -67,7 +76,9 @@ describe('image preprocessor', () => {
   });
 
   it('refuses images over the pixel limit before decoding them', async () => {
-    const bomb = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#000' } }).png({ palette: true }).toBuffer();
+    const bomb = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#000' } })
+      .png({ palette: true })
+      .toBuffer();
     expect(bomb.length).toBeLessThan(100_000);
     await expect(createImagePreprocessor(rgb(), { maxInputPixels: 1_000_000 })(bomb)).rejects.toMatchObject({
       code: 'image_too_large',
@@ -78,8 +89,23 @@ describe('image preprocessor', () => {
   it('writes decoded pixels in place, at an offset, exactly as per-channel arithmetic gives them, for every layout and band count', () => {
     const width = 5;
     const height = 3;
-    for (const [channels, layout, stride] of [[3, 'NCHW', 3], [3, 'NCHW', 4], [3, 'NHWC', 3], [1, 'NCHW', 1], [1, 'NCHW', 3], [1, 'NHWC', 2]] as const) {
-      const pre = ImagePreprocessing.parse({ width, height, channels, layout, mean: [0.4, 0.5, 0.6].slice(0, channels), std: [0.2, 0.3, 0.4].slice(0, channels), invert: channels === 1 });
+    for (const [channels, layout, stride] of [
+      [3, 'NCHW', 3],
+      [3, 'NCHW', 4],
+      [3, 'NHWC', 3],
+      [1, 'NCHW', 1],
+      [1, 'NCHW', 3],
+      [1, 'NHWC', 2],
+    ] as const) {
+      const pre = ImagePreprocessing.parse({
+        width,
+        height,
+        channels,
+        layout,
+        mean: [0.4, 0.5, 0.6].slice(0, channels),
+        std: [0.2, 0.3, 0.4].slice(0, channels),
+        invert: channels === 1,
+      });
       const pixels = Buffer.from(Array.from({ length: width * height * stride }, (_, i) => (i * 37 + 11) % 256));
       const size = channels * width * height;
       const target = new Float32Array(size + 7).fill(-99);

@@ -80,7 +80,9 @@ export function createLibvipsImageDecoder(pre: ImagePreprocessing, options: Imag
       .raw()
       .toBuffer({ resolveWithObject: true })
       .catch(async (error: unknown) => {
-        throw (await pixelLimitRefusal(image, options.maxInputPixels)) ?? new BadInputError(`image: cannot decode (${firstLine(error)})`, 'image', 'invalid_image');
+        throw (
+          (await pixelLimitRefusal(image, options.maxInputPixels)) ?? new BadInputError(`image: cannot decode (${firstLine(error)})`, 'image', 'invalid_image')
+        );
       });
     return { pixels: data, stride: info.channels };
   };

@@ -8,13 +8,26 @@ const input = (over: Partial<V2RequestInput>): V2RequestInput => ({ name: 'input
 describe('KServe v2 tensors', () => {
   it('accepts flat and nested data as the same row-major tensor', () => {
     const flat = v2InputToTensor(input({}), spec, 'inputs.0');
-    const nested = v2InputToTensor(input({ data: [[[1, 2, 3], [4, 5, 6]]] }), spec, 'inputs.0');
+    const nested = v2InputToTensor(
+      input({
+        data: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+      }),
+      spec,
+      'inputs.0',
+    );
     expect(flat.dims).toEqual([1, 2, 3]);
     expect(Array.from(nested.data as Float32Array)).toEqual(Array.from(flat.data as Float32Array));
   });
 
   it('rejects a shape that does not match the model, naming the input', () => {
-    expect(() => v2InputToTensor(input({ shape: [1, 3, 2] }), spec, 'inputs.0')).toThrow('inputs.0.shape: input "input" has shape [1,3,2], the model expects [-1,2,3]');
+    expect(() => v2InputToTensor(input({ shape: [1, 3, 2] }), spec, 'inputs.0')).toThrow(
+      'inputs.0.shape: input "input" has shape [1,3,2], the model expects [-1,2,3]',
+    );
   });
 
   it('rejects data whose element count differs from the shape', () => {
@@ -28,14 +41,18 @@ describe('KServe v2 tensors', () => {
   });
 
   it('rejects batches over the model maximum', () => {
-    expect(() => v2InputToTensor(input({ shape: [3, 2, 3], data: new Array(18).fill(0) }), spec, 'inputs.0', 2)).toThrow(/batch of 3 is over the model's maximum of 2/);
+    expect(() => v2InputToTensor(input({ shape: [3, 2, 3], data: new Array(18).fill(0) }), spec, 'inputs.0', 2)).toThrow(
+      /batch of 3 is over the model's maximum of 2/,
+    );
   });
 
   it('maps INT64 to BigInt64Array and back to numbers', () => {
     const t = v2InputToTensor({ name: 'ids', datatype: 'INT64', shape: [1, 3], data: [5, 6, 7] }, { name: 'ids', dtype: 'int64', shape: [-1, -1] }, 'inputs.0');
     expect(t.type).toBe('int64');
     expect(tensorToV2Output('ids', t)).toEqual({ name: 'ids', datatype: 'INT64', shape: [1, 3], data: [5, 6, 7] });
-    expect(() => v2InputToTensor({ name: 'ids', datatype: 'INT64', shape: [1, 1], data: [1.5] }, { name: 'ids', dtype: 'int64', shape: [-1, -1] }, 'inputs.0')).toThrow('must be an integer');
+    expect(() =>
+      v2InputToTensor({ name: 'ids', datatype: 'INT64', shape: [1, 1], data: [1.5] }, { name: 'ids', dtype: 'int64', shape: [-1, -1] }, 'inputs.0'),
+    ).toThrow('must be an integer');
   });
 
   it('outputs FP32 tensors flat with their shape', () => {

@@ -61,7 +61,8 @@ function flatten(data: unknown[], limit: number, field: string): unknown[] {
 export function v2InputToTensor(input: V2RequestInput, spec: TensorSpec, field: string, maxBatchSize = Infinity): ort.Tensor {
   const shape = checkV2Input(input, spec, field, maxBatchSize);
   const count = shape.reduce((n, d) => n * d, 1);
-  if (input.data === undefined) throw new BadInputError(`${field}.data: Required (or parameters.binary_data_size with binary tensor data)`, `${field}.data`, 'invalid_tensor');
+  if (input.data === undefined)
+    throw new BadInputError(`${field}.data: Required (or parameters.binary_data_size with binary tensor data)`, `${field}.data`, 'invalid_tensor');
   const values = flatten(input.data, count, `${field}.data`);
   if (values.length !== count) {
     throw new BadInputError(`${field}.data: shape [${shape.join(',')}] needs ${count} elements, got ${values.length}`, `${field}.data`, 'invalid_shape');
@@ -81,7 +82,11 @@ export function v2BinaryDataSize(input: V2RequestInput, field: string): number |
   const size = input.parameters?.['binary_data_size'];
   if (size === undefined) return undefined;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new BadInputError(`${field}.parameters.binary_data_size: must be a non-negative integer, got ${JSON.stringify(size)}`, `${field}.parameters.binary_data_size`, 'invalid_tensor');
+    throw new BadInputError(
+      `${field}.parameters.binary_data_size: must be a non-negative integer, got ${JSON.stringify(size)}`,
+      `${field}.parameters.binary_data_size`,
+      'invalid_tensor',
+    );
   }
   if (input.data !== undefined) throw new BadInputError(`${field}.data: give data or parameters.binary_data_size, not both`, `${field}.data`, 'invalid_tensor');
   return size;

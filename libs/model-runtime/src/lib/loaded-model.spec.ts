@@ -24,7 +24,9 @@ describe('loadModel', () => {
       const feeds = model.zeroFeeds(6);
       expect(feeds.input.dims).toEqual([6, 1, 28, 28]);
       const results: number[] = [];
-      const batched = await Promise.all(Array.from({ length: 6 }, () => model.run({ input: new ort.Tensor('float32', new Float32Array(784), [1, 1, 28, 28]) })));
+      const batched = await Promise.all(
+        Array.from({ length: 6 }, () => model.run({ input: new ort.Tensor('float32', new Float32Array(784), [1, 1, 28, 28]) })),
+      );
       for (const r of batched) results.push(r.batchSize);
       expect(Math.max(...results)).toBeLessThanOrEqual(4);
     } finally {
@@ -38,7 +40,11 @@ describe('loadModel', () => {
     try {
       expect(onWorker.session.instances[0]).toBeInstanceOf(WorkerSession);
       expect(auto.session.instances[0]).not.toBeInstanceOf(WorkerSession);
-      const input = new ort.Tensor('float32', Float32Array.from({ length: 784 }, (_, i) => (i % 13) / 13), [1, 1, 28, 28]);
+      const input = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: 784 }, (_, i) => (i % 13) / 13),
+        [1, 1, 28, 28],
+      );
       const [a, b] = await Promise.all([onWorker.run({ input }), auto.run({ input })]);
       const expected = a.outputs.logits.data as Float32Array;
       (b.outputs.logits.data as Float32Array).forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(1e-5));
@@ -54,7 +60,15 @@ describe('loadModel', () => {
       const cores = availableParallelism();
       expect(auto.session.size).toBe(cores >= 2 ? Math.min(cores, AUTO_MAX_INSTANCES) : 1);
       expect(auto.session.sessions).toHaveLength(cores >= 2 ? auto.session.size + 1 : 1);
-      const inputs = Array.from({ length: 6 }, (_, k) => new ort.Tensor('float32', Float32Array.from({ length: 784 }, (_, i) => ((i * (k + 5)) % 19) / 19), [1, 1, 28, 28]));
+      const inputs = Array.from(
+        { length: 6 },
+        (_, k) =>
+          new ort.Tensor(
+            'float32',
+            Float32Array.from({ length: 784 }, (_, i) => ((i * (k + 5)) % 19) / 19),
+            [1, 1, 28, 28],
+          ),
+      );
       const expected = await Promise.all(inputs.map((input) => one.run({ input })));
       const actual = await Promise.all(inputs.map((input) => auto.run({ input })));
       actual.forEach((r, i) => {
@@ -71,7 +85,15 @@ describe('loadModel', () => {
     const two = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 2, intraOpThreads: 1 });
     try {
       expect(two.session.size).toBe(2);
-      const inputs = Array.from({ length: 8 }, (_, k) => new ort.Tensor('float32', Float32Array.from({ length: 784 }, (_, i) => ((i * (k + 3)) % 17) / 17), [1, 1, 28, 28]));
+      const inputs = Array.from(
+        { length: 8 },
+        (_, k) =>
+          new ort.Tensor(
+            'float32',
+            Float32Array.from({ length: 784 }, (_, i) => ((i * (k + 3)) % 17) / 17),
+            [1, 1, 28, 28],
+          ),
+      );
       const expected = await Promise.all(inputs.map((input) => one.run({ input })));
       const actual = await Promise.all(inputs.map((input) => two.run({ input })));
       actual.forEach((r, k) => {

@@ -97,7 +97,12 @@ export const AUTO_MAX_INSTANCES = 4;
  * Whether `thread: 'auto'` should move the model to the main thread: on the CPU, on a worker (so its runs can be
  * timed without the hand-over), and fast enough (see {@link MAIN_THREAD_RUN_MS}).
  */
-async function runsFasterOnMainThread(opened: { session: RunnableSession; provider: ExecutionProvider }, asked: boolean, feeds: (rows: number) => TensorMap, maxBatchSize: number): Promise<boolean> {
+async function runsFasterOnMainThread(
+  opened: { session: RunnableSession; provider: ExecutionProvider },
+  asked: boolean,
+  feeds: (rows: number) => TensorMap,
+  maxBatchSize: number,
+): Promise<boolean> {
   if (!asked || opened.provider !== 'cpu' || !(opened.session instanceof WorkerSession)) return false;
   await opened.session.run(feeds(1));
   const runMs = await workerRunMs(opened.session, feeds, maxBatchSize);

@@ -48,6 +48,8 @@ describe('a model folder holding only model.onnx (and labels.txt)', () => {
     const broken = join(repo.root, 'garbage', '1');
     mkdirSync(broken, { recursive: true });
     writeFileSync(join(broken, 'model.onnx'), 'not a model');
-    await expect(autoCompleteModelVersion({ repository: repo.root, name: 'garbage' })).rejects.toThrow(`${join(broken, 'model.onnx')} cannot be read as an ONNX model`);
+    await expect(autoCompleteModelVersion({ repository: repo.root, name: 'garbage' })).rejects.toThrow(
+      `${join(broken, 'model.onnx')} cannot be read as an ONNX model`,
+    );
   });
 });

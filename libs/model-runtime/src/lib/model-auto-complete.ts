@@ -23,7 +23,9 @@ function readDeclaredConfig(dir: string): Record<string, unknown> {
 function readLabels(dir: string): string[] | undefined {
   const file = join(dir, 'labels.txt');
   if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).map((line) => line.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

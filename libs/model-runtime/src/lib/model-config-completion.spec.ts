@@ -58,17 +58,29 @@ describe('completeModelConfig', () => {
   });
 
   it('tells tabular and text-generation models from their shapes', () => {
-    const tabular = completeModelConfig(sources({ inputs: [{ name: 'x', type: 'float32', shape: [-1, 100] }], outputs: [{ name: 'y', type: 'float32', shape: [-1, 10] }] }));
+    const tabular = completeModelConfig(
+      sources({ inputs: [{ name: 'x', type: 'float32', shape: [-1, 100] }], outputs: [{ name: 'y', type: 'float32', shape: [-1, 10] }] }),
+    );
     expect(tabular.config.task).toBe('tabular-classification');
-    const lm: ModelSignature = { inputs: [{ name: 'ids', type: 'int64', shape: [-1, -1] }], outputs: [{ name: 'logits', type: 'float32', shape: [-1, -1, 82] }] };
+    const lm: ModelSignature = {
+      inputs: [{ name: 'ids', type: 'int64', shape: [-1, -1] }],
+      outputs: [{ name: 'logits', type: 'float32', shape: [-1, -1, 82] }],
+    };
     expect(completeModelConfig(sources(lm, { tokenizer: { type: 'char', file: 'vocab.json' } })).config.task).toBe('text-generation');
     expect(() => completeModelConfig(sources(lm))).toThrow('/repo/zoo/3: a text-generation model needs "tokenizer" in config.json');
   });
 
   it('warns when the labels do not match the classes, and refuses what it cannot tell or serve', () => {
-    expect(completeModelConfig(sources(image([-1, 3, 224, 224]), {}, ['only', 'two'])).warnings).toEqual(['labels.txt has 2 labels but output "logits" has 1000 classes']);
-    const twoInputs: ModelSignature = { inputs: [...image([-1, 3, 8, 8]).inputs, { name: 'mask', type: 'float32', shape: [-1, 8] }], outputs: image([]).outputs };
-    expect(() => completeModelConfig(sources(twoInputs))).toThrow(/cannot tell the task from inputs pixels float32\[-1,3,8,8\], mask float32\[-1,8\] .*; set "task" in config\.json/);
+    expect(completeModelConfig(sources(image([-1, 3, 224, 224]), {}, ['only', 'two'])).warnings).toEqual([
+      'labels.txt has 2 labels but output "logits" has 1000 classes',
+    ]);
+    const twoInputs: ModelSignature = {
+      inputs: [...image([-1, 3, 8, 8]).inputs, { name: 'mask', type: 'float32', shape: [-1, 8] }],
+      outputs: image([]).outputs,
+    };
+    expect(() => completeModelConfig(sources(twoInputs))).toThrow(
+      /cannot tell the task from inputs pixels float32\[-1,3,8,8\], mask float32\[-1,8\] .*; set "task" in config\.json/,
+    );
     const half: ModelSignature = { inputs: [{ name: 'x', type: 'float16', shape: [-1, 3, 8, 8] }], outputs: image([]).outputs };
     expect(() => completeModelConfig(sources(half))).toThrow('"x" holds float16, which is not served');
   });

@@ -18,7 +18,7 @@ describe('classification post-processing', () => {
 
   it('topK agrees with a full sort for every k, ties included (lower index first)', () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     // Values on a coarse grid, so many classes tie.
     const scores = Array.from({ length: 1000 }, () => Math.round(next() * 50) / 50);
     const sorted = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);

@@ -38,6 +38,8 @@ describe('session factory', () => {
   });
 
   it('a file that is not a model fails with the path in the message', async () => {
-    await expect(createInferenceSession({ modelFile: `${repo.root}/tiny/1/config.json`, providers: 'cpu' })).rejects.toThrow(/cannot open .*config\.json on execution provider cpu/);
+    await expect(createInferenceSession({ modelFile: `${repo.root}/tiny/1/config.json`, providers: 'cpu' })).rejects.toThrow(
+      /cannot open .*config\.json on execution provider cpu/,
+    );
   });
 });

@@ -73,4 +73,3 @@ describe('SessionPool', () => {
     expect(log.map((l) => l.name)).toEqual([expect.stringMatching(/^[ab]$/), 'solo']);
   });
 });
-

@@ -49,7 +49,7 @@ export function readSimplePng(image: Buffer, maxPixels: number, size?: { width: 
   let palette: Buffer | undefined;
   const data: Buffer[] = [];
   let ended = false;
-  for (let at = 8; at < image.length; ) {
+  for (let at = 8; at < image.length;) {
     if (ended || at + 12 > image.length) return undefined;
     const length = image.readUInt32BE(at);
     const type = image.toString('latin1', at + 4, at + 8);
@@ -86,7 +86,10 @@ export function readSimplePng(image: Buffer, maxPixels: number, size?: { width: 
   let filtered: Buffer;
   try {
     // With `info`, the engine tells how much of the stream it read: bytes after the zlib stream's end are refused.
-    const { buffer, engine } = inflateSync(stream, { maxOutputLength: expected + 1, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const { buffer, engine } = inflateSync(stream, { maxOutputLength: expected + 1, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
     if (engine.bytesWritten !== stream.length) return undefined;
     filtered = buffer;
   } catch {

@@ -4,7 +4,12 @@ import { tinyConvClassifier } from '../../test/fixture-models';
 import { DynamicBatcher, type TensorMap } from './dynamic-batcher';
 import { onSimulatedDevice } from './simulated-device';
 
-const image = (rng: SeededRandom) => new ort.Tensor('float32', Float32Array.from({ length: 784 }, () => rng.next()), [1, 1, 28, 28]);
+const image = (rng: SeededRandom) =>
+  new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 784 }, () => rng.next()),
+    [1, 1, 28, 28],
+  );
 
 describe('simulated device', () => {
   let session: ort.InferenceSession;
@@ -16,7 +21,12 @@ describe('simulated device', () => {
 
   it('holds each batch for per-batch + per-item × rows, one batch at a time, without spending the time on a CPU', async () => {
     const batches: number[] = [];
-    const batcher = new DynamicBatcher({ run: onSimulatedDevice(run, { perBatchMs: 40, perItemMs: 15 }), maxBatchSize: 4, maxBatchDelayMs: 1, onBatch: (size) => batches.push(size) });
+    const batcher = new DynamicBatcher({
+      run: onSimulatedDevice(run, { perBatchMs: 40, perItemMs: 15 }),
+      maxBatchSize: 4,
+      maxBatchDelayMs: 1,
+      onBatch: (size) => batches.push(size),
+    });
     const rng = new SeededRandom(3);
     const inputs = Array.from({ length: 16 }, () => image(rng));
     const cpuBefore = process.cpuUsage();

@@ -19,7 +19,12 @@ describe('WorkerSession', () => {
   });
   afterAll(() => repo.dispose());
 
-  const digitsInput = (rows: number) => new ort.Tensor('float32', new Float32Array(rows * 28 * 28).map((_, i) => (i % 29) / 29), [rows, 1, 28, 28]);
+  const digitsInput = (rows: number) =>
+    new ort.Tensor(
+      'float32',
+      new Float32Array(rows * 28 * 28).map((_, i) => (i % 29) / 29),
+      [rows, 1, 28, 28],
+    );
 
   it('answers exactly what the same model answers on the calling thread', async () => {
     const worker = await WorkerSession.open(digitsFile, {});
@@ -79,7 +84,7 @@ describe('WorkerSession', () => {
     }
   }, 120_000);
 
-  it('rejects a run with a bad input with onnxruntime\'s message and keeps serving', async () => {
+  it("rejects a run with a bad input with onnxruntime's message and keeps serving", async () => {
     const worker = await WorkerSession.open(digitsFile, {});
     try {
       const name = worker.inputNames[0];

@@ -86,9 +86,7 @@ function movableBuffers(feeds: TensorMap): ArrayBuffer[] {
 }
 
 function fromWire(wire: WireTensors): TensorMap {
-  return Object.fromEntries(
-    Object.entries(wire).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as ort.Tensor.DataTypeMap[ort.Tensor.Type], t.dims)]),
-  );
+  return Object.fromEntries(Object.entries(wire).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as ort.Tensor.DataTypeMap[ort.Tensor.Type], t.dims)]));
 }
 
 /**

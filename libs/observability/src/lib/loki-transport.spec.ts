@@ -63,7 +63,8 @@ it('pushes JSON lines to /loki/api/v1/push, labelled with service, model, pod an
     expect(push.contentType).toBe('application/json');
   }
   const streams = received.flatMap((p) => p.body.streams);
-  for (const s of streams) expect(s.stream).toMatchObject({ service: 'inference', model: 'digits-cnn', pod: 'ai-inference-digits-cnn-7c9d-x1', namespace: 'ml' });
+  for (const s of streams)
+    expect(s.stream).toMatchObject({ service: 'inference', model: 'digits-cnn', pod: 'ai-inference-digits-cnn-7c9d-x1', namespace: 'ml' });
   const lines = streams.flatMap((s) => s.values.map((v) => v[1]));
   expect(lines).toHaveLength(3);
   // What Loki's `| json` parses: every line is one JSON object with the message, level and fields.

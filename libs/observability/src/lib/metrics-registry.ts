@@ -19,6 +19,4 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
 }
 
 /** Latency buckets in seconds, from sub-millisecond serving overhead to multi-minute queue waits. */
-export const LATENCY_BUCKETS_SECONDS = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
-];
+export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

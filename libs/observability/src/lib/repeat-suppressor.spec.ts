@@ -94,7 +94,7 @@ describe('routeConsoleToLogger', () => {
     expect(parsed.map((l) => l.message)).toEqual([
       'Error: connect ECONNREFUSED 127.0.0.1:6555',
       '[ioredis] Unhandled error event: Error: boom',
-      "plain { a: 1 }",
+      'plain { a: 1 }',
       'uncaught exception; exiting',
     ]);
     expect(parsed[0]).toMatchObject({ source: 'console', level: 'error', service: 'probe' });

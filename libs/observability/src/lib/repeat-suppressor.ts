@@ -71,7 +71,16 @@ export class RepeatSuppressor {
       return true;
     }
     const now = Date.now();
-    const fresh: KeyState = { level, message, meta, windowMs: this.firstWindowMs, occurrences: 1, unlogged: 0, firstAt: now, timer: undefined as unknown as NodeJS.Timeout };
+    const fresh: KeyState = {
+      level,
+      message,
+      meta,
+      windowMs: this.firstWindowMs,
+      occurrences: 1,
+      unlogged: 0,
+      firstAt: now,
+      timer: undefined as unknown as NodeJS.Timeout,
+    };
     fresh.timer = this.schedule(key, fresh);
     this.keys.set(key, fresh);
     this.sink.log(level, message, meta);
@@ -83,7 +92,10 @@ export class RepeatSuppressor {
    * key is not tracked), writes nothing itself unless `line` is given, and forgets the key, so the next
    * occurrence is logged at once. Repeats not yet reported go into `line`'s meta as `repeats`.
    */
-  resolve(key: string, line?: { level: string; message: string; meta?: Record<string, unknown> }): { occurrences: number; repeats: number; firstAt: number } | undefined {
+  resolve(
+    key: string,
+    line?: { level: string; message: string; meta?: Record<string, unknown> },
+  ): { occurrences: number; repeats: number; firstAt: number } | undefined {
     const state = this.keys.get(key);
     if (state) {
       clearTimeout(state.timer);

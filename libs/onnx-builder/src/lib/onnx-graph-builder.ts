@@ -78,10 +78,7 @@ export class OnnxGraphBuilder {
   }
 
   /** 2-D convolution. `weight` is [outChannels, inChannels / group, kH, kW]; pads default to 0. */
-  conv(
-    x: string,
-    layer: { weight: Weights; bias?: Weights; strides?: number[]; pads?: number[]; group?: number; name?: string },
-  ): string {
+  conv(x: string, layer: { weight: Weights; bias?: Weights; strides?: number[]; pads?: number[]; group?: number; name?: string }): string {
     const name = layer.name ?? this.fresh('conv');
     const inputs = [x, this.initializer(`${name}.weight`, layer.weight)];
     if (layer.bias) inputs.push(this.initializer(`${name}.bias`, layer.bias));
@@ -166,10 +163,7 @@ export class OnnxGraphBuilder {
   }
 
   /** Inference-mode batch normalisation with stored statistics; each tensor is [channels]. */
-  batchNormalization(
-    x: string,
-    stats: { scale: Weights; bias: Weights; mean: Weights; variance: Weights; epsilon?: number; name?: string },
-  ): string {
+  batchNormalization(x: string, stats: { scale: Weights; bias: Weights; mean: Weights; variance: Weights; epsilon?: number; name?: string }): string {
     const name = stats.name ?? this.fresh('bn');
     const inputs = [x, ...(['scale', 'bias', 'mean', 'variance'] as const).map((k) => this.initializer(`${name}.${k}`, stats[k]))];
     return this.node('BatchNormalization', inputs, { epsilon: attr.float(stats.epsilon ?? 1e-5) }, { name })[0];

@@ -5,9 +5,7 @@ export type ElementType = 'float32' | 'int64' | 'int32';
 
 /** A constant tensor: row-major data plus its dimensions (the product of `dims` must equal the length). */
 export type TensorData =
-  | { data: Float32Array; dims: readonly number[] }
-  | { data: BigInt64Array; dims: readonly number[] }
-  | { data: Int32Array; dims: readonly number[] };
+  { data: Float32Array; dims: readonly number[] } | { data: BigInt64Array; dims: readonly number[] } | { data: Int32Array; dims: readonly number[] };
 
 /** One dimension of a graph input or output: a size, or a symbolic name such as `batch` for a dynamic size. */
 export type Dim = number | string;

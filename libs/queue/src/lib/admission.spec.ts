@@ -79,7 +79,11 @@ describe('the limiter for a drain rate', () => {
 
 describe('queue naming', () => {
   it('documents the Redis keys KEDA reads', () => {
-    expect(queueKeys('digits-cnn')).toMatchObject({ wait: 'bull:digits-cnn:wait', prioritized: 'bull:digits-cnn:prioritized', active: 'bull:digits-cnn:active' });
+    expect(queueKeys('digits-cnn')).toMatchObject({
+      wait: 'bull:digits-cnn:wait',
+      prioritized: 'bull:digits-cnn:prioritized',
+      active: 'bull:digits-cnn:active',
+    });
   });
 
   it('round-trips public job ids and hashes idempotency keys into ids BullMQ accepts', () => {

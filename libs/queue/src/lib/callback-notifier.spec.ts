@@ -24,10 +24,11 @@ async function receiver(down: () => boolean) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`,
     accepted,
     hits: () => hits,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

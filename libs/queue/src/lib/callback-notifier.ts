@@ -82,12 +82,16 @@ export class CallbackNotifier {
       this.options.onOutcome?.('rejected', url, 'host not in CALLBACK_ALLOWLIST');
       return;
     }
-    const added = this.queue.add('callback', { url, body }, {
-      attempts: this.attempts,
-      backoff: { type: 'exponential', delay: this.backoffMs },
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 86_400, count: 10_000 },
-    });
+    const added = this.queue.add(
+      'callback',
+      { url, body },
+      {
+        attempts: this.attempts,
+        backoff: { type: 'exponential', delay: this.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 86_400, count: 10_000 },
+      },
+    );
     this.adding.add(added);
     try {
       await added;

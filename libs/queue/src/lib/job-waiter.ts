@@ -112,7 +112,8 @@ export class JobWaiter {
   async close(force = false): Promise<void> {
     this.closed = true;
     for (const set of this.waiting.values()) for (const done of [...set]) done({ outcome: 'timeout' });
-    const bounded = <T>(work: Promise<T>) => (force ? Promise.race([work, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref())]) : work);
+    const bounded = <T>(work: Promise<T>) =>
+      force ? Promise.race([work, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref())]) : work;
     await Promise.all(
       [...this.events.values()].map(async (events) => {
         const listener = await bounded(events.catch(() => undefined));

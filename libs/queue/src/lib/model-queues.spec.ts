@@ -27,7 +27,10 @@ describe('model queues on a real Redis', () => {
   });
 
   it('keeps jobs in the documented keys, and the monitor sees the backlog and what was just added', async () => {
-    await queues.enqueue([{ model: 'm', features: [1] }, { model: 'm', features: [2], priority: 5 }]);
+    await queues.enqueue([
+      { model: 'm', features: [1] },
+      { model: 'm', features: [2], priority: 5 },
+    ]);
     expect(await client.llen(`${prefix}:m:wait`)).toBe(1);
     expect(await client.zcard(`${prefix}:m:prioritized`)).toBe(1);
     const monitor = new QueueMonitor({ queues, redis: client, prefix });

@@ -44,7 +44,10 @@ export class ModelQueues {
     this.jobOptions = {
       attempts: options.attempts ?? QUEUE_DEFAULTS.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? QUEUE_DEFAULTS.backoffMs },
-      removeOnComplete: { age: retention.completedAgeSeconds ?? QUEUE_DEFAULTS.completedAgeSeconds, count: retention.completedCount ?? QUEUE_DEFAULTS.completedCount },
+      removeOnComplete: {
+        age: retention.completedAgeSeconds ?? QUEUE_DEFAULTS.completedAgeSeconds,
+        count: retention.completedCount ?? QUEUE_DEFAULTS.completedCount,
+      },
       removeOnFail: { age: retention.failedAgeSeconds ?? QUEUE_DEFAULTS.failedAgeSeconds, count: retention.failedCount ?? QUEUE_DEFAULTS.failedCount },
     };
     for (const model of options.models) {

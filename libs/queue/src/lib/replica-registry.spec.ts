@@ -15,9 +15,14 @@ describe('replica registry (real redis-server)', () => {
     await redis.dispose();
   });
 
-  it('replicas join and leave their model\'s set; the watcher sees each change without a restart', async () => {
+  it("replicas join and leave their model's set; the watcher sees each change without a restart", async () => {
     const changes: string[][] = [];
-    const watcher = new ReplicaWatcher({ redis: client, models: ['m-a', 'm-b'], intervalMs: 50, onChange: (model, members) => model === 'm-a' && changes.push([...members]) });
+    const watcher = new ReplicaWatcher({
+      redis: client,
+      models: ['m-a', 'm-b'],
+      intervalMs: 50,
+      onChange: (model, members) => model === 'm-a' && changes.push([...members]),
+    });
     await watcher.start();
     const one = new ReplicaRegistration({ redis: client, model: 'm-a', url: 'http://127.0.0.1:9001' });
     const two = new ReplicaRegistration({ redis: client, model: 'm-a', url: 'http://127.0.0.1:9002' });

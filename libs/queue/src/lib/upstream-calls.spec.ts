@@ -24,10 +24,11 @@ async function scripted(routes: Record<string, () => [number, unknown, number?] 
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
     requestIds,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -45,7 +45,13 @@ function closeSteps(rows: Row[]): Row[] {
 function seriesOverTime(title: string, rows: Row[], yTitle: string, domain: string[], range: string[], areaSeries: string[] = []): VegaLiteSpec {
   const x = { field: 't', type: 'quantitative', title: 'seconds since start' };
   const y = { field: 'value', type: 'quantitative', title: yTitle };
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain, range }, legend: { orient: 'top', symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain, range },
+    legend: { orient: 'top', symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
+  };
   const inArea = `indexof(${JSON.stringify(areaSeries)}, datum.series) >= 0`;
   return base(title, closeSteps(rows), {
     layer: [
@@ -96,16 +102,24 @@ export function chartSpecs(input: ReportInput): ChartSpec[] {
   });
 
   const percentileRows = run.seconds.flatMap((s) =>
-    s.latency ? [
-      { t: s.second, series: 'p50', value: s.latency.p50 },
-      { t: s.second, series: 'p95', value: s.latency.p95 },
-      { t: s.second, series: 'p99', value: s.latency.p99 },
-    ] : [],
+    s.latency
+      ? [
+          { t: s.second, series: 'p50', value: s.latency.p50 },
+          { t: s.second, series: 'p95', value: s.latency.p95 },
+          { t: s.second, series: 'p99', value: s.latency.p99 },
+        ]
+      : [],
   );
   charts.push({
     name: 'latency-over-time',
     title: 'Latency percentiles over time',
-    spec: seriesOverTime('Latency percentiles by intended send second (ms)', percentileRows, 'latency (ms)', ['p50', 'p95', 'p99'], ['#2ca02c', '#ff7f0e', '#d62728']),
+    spec: seriesOverTime(
+      'Latency percentiles by intended send second (ms)',
+      percentileRows,
+      'latency (ms)',
+      ['p50', 'p95', 'p99'],
+      ['#2ca02c', '#ff7f0e', '#d62728'],
+    ),
   });
 
   const rateRows = run.seconds.flatMap((s) => [
@@ -117,7 +131,14 @@ export function chartSpecs(input: ReportInput): ChartSpec[] {
   charts.push({
     name: 'throughput',
     title: 'Target vs sent vs completed requests per second',
-    spec: seriesOverTime('Requests per second: target, sent, completed', rateRows, 'requests / s', ['target', 'sent', 'completed', 'failed + timed out'], [COLORS.target, COLORS.sent, COLORS.completed, COLORS.failed], ['target']),
+    spec: seriesOverTime(
+      'Requests per second: target, sent, completed',
+      rateRows,
+      'requests / s',
+      ['target', 'sent', 'completed', 'failed + timed out'],
+      [COLORS.target, COLORS.sent, COLORS.completed, COLORS.failed],
+      ['target'],
+    ),
   });
 
   const depthRows = samples.flatMap((s) => [

@@ -21,14 +21,19 @@ function latencyRow(name: string, s: LatencySummary): string {
  */
 export function renderHtml(summary: RunSummary, charts: RenderedChart[]): string {
   const c = summary.counts;
-  const verdict = summary.slo.p99Seconds === undefined && summary.slo.maxErrorRate === undefined
-    ? '<span class="badge neutral">no SLO given</span>'
-    : summary.slo.passed ? '<span class="badge pass">SLO met</span>' : '<span class="badge fail">SLO missed</span>';
+  const verdict =
+    summary.slo.p99Seconds === undefined && summary.slo.maxErrorRate === undefined
+      ? '<span class="badge neutral">no SLO given</span>'
+      : summary.slo.passed
+        ? '<span class="badge pass">SLO met</span>'
+        : '<span class="badge fail">SLO missed</span>';
   const warnings = [
     ...summary.slo.violations.map((v) => `<li>${escape(v)}</li>`),
     ...(summary.schedule.aborted ? ['<li><b>Stopped early:</b> the rest of the workload is counted as not sent.</li>'] : []),
     ...(summary.schedule.generatorLimited
-      ? [`<li><b>Generator-limited:</b> the load tester itself could not keep up (${escape(summary.schedule.generatorLimitedReasons.join('; '))}); these figures describe the tester, not the system.</li>`]
+      ? [
+          `<li><b>Generator-limited:</b> the load tester itself could not keep up (${escape(summary.schedule.generatorLimitedReasons.join('; '))}); these figures describe the tester, not the system.</li>`,
+        ]
       : []),
   ];
   const failures = Object.entries(summary.failuresByReason);
@@ -71,8 +76,12 @@ ${latencyRow('inference', summary.latencyMs.inference)}
 <tr><th>target rate (mean)</th><td>${summary.throughput.targetRps} req/s</td></tr>
 <tr><th>sent rate (mean)</th><td>${summary.throughput.sentRps} req/s</td></tr>
 <tr><th>completed rate (mean, peak)</th><td>${summary.throughput.completedRps} req/s, ${summary.throughput.peakCompletedRps} req/s</td></tr>
-${summary.generation ? `<tr><th>tokens generated (per request)</th><td>${summary.generation.tokens} (${summary.generation.meanTokensPerRequest})</td></tr>
-<tr><th>tokens/s (mean, peak second)</th><td>${summary.generation.tokensPerSecond} tokens/s, ${summary.generation.peakTokensPerSecond} tokens/s</td></tr>` : ''}
+${
+  summary.generation
+    ? `<tr><th>tokens generated (per request)</th><td>${summary.generation.tokens} (${summary.generation.meanTokensPerRequest})</td></tr>
+<tr><th>tokens/s (mean, peak second)</th><td>${summary.generation.tokensPerSecond} tokens/s, ${summary.generation.peakTokensPerSecond} tokens/s</td></tr>`
+    : ''
+}
 <tr><th>schedule error per second (max, mean)</th><td>${summary.schedule.maxRateErrorPct.toFixed(2)} %, ${summary.schedule.meanRateErrorPct.toFixed(2)} %</td></tr>
 <tr><th>send lateness p50 / p99 / max</th><td>${ms(summary.schedule.latenessMs.p50)} / ${ms(summary.schedule.latenessMs.p99)} / ${ms(summary.schedule.latenessMs.max)}</td></tr>
 <tr><th>sends after the next was due</th><td>${summary.schedule.lateSends} (${summary.schedule.generatorLimited ? 'generator-limited' : 'schedule kept'})</td></tr>
@@ -91,8 +100,17 @@ ${summary.perSecond.map((r) => `<tr><td>${r.second}</td><td>${r.target}</td><td>
 }
 
 function scalingSection(scaling: NonNullable<RunSummary['scaling']>, sloSeconds: number | undefined): string {
-  const toSlo = scaling.spikeToSloSeconds === null ? (sloSeconds === undefined ? 'no --slo-p99 given' : 'not within the run') : `${scaling.spikeToSloSeconds} s`;
-  const events = scaling.events.map((e) => `<tr><td>${e.t.toFixed(1)} s</td><td>${e.from} → ${e.to}</td><th>${escape(e.reason)}</th><td>${escape(Object.entries(e.values).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${Number(v).toFixed(2)}`).join(', '))}</td></tr>`);
+  const toSlo =
+    scaling.spikeToSloSeconds === null ? (sloSeconds === undefined ? 'no --slo-p99 given' : 'not within the run') : `${scaling.spikeToSloSeconds} s`;
+  const events = scaling.events.map(
+    (e) =>
+      `<tr><td>${e.t.toFixed(1)} s</td><td>${e.from} → ${e.to}</td><th>${escape(e.reason)}</th><td>${escape(
+        Object.entries(e.values)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `${k} ${Number(v).toFixed(2)}`)
+          .join(', '),
+      )}</td></tr>`,
+  );
   return `<h2>Scaling</h2>
 ${scaling.simulatedDevice ? `<div class="warn"><b>Simulated device:</b> every batch was held ${scaling.simulatedDevice.perBatchMs} ms + ${scaling.simulatedDevice.perItemMs} ms per item by a timer (SIMULATED_DEVICE_MS), not computed on an accelerator.</div>` : ''}
 <dl>

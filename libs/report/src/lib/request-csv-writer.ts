@@ -3,7 +3,20 @@ import { once } from 'node:events';
 import type { RequestRecord } from '@ai/workload';
 
 const COLUMNS: Array<keyof RequestRecord> = [
-  'seq', 'second', 'intendedMs', 'sentMs', 'latenessMs', 'outcome', 'reason', 'status', 'jobId', 'acceptMs', 'queueWaitMs', 'inferenceMs', 'e2eMs', 'tokens',
+  'seq',
+  'second',
+  'intendedMs',
+  'sentMs',
+  'latenessMs',
+  'outcome',
+  'reason',
+  'status',
+  'jobId',
+  'acceptMs',
+  'queueWaitMs',
+  'inferenceMs',
+  'e2eMs',
+  'tokens',
 ];
 
 function cell(value: unknown): string {

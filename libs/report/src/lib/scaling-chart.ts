@@ -21,7 +21,9 @@ export function scalingChart(input: ReportInput): ChartSpec | undefined {
   );
   if (replicaRows.length === 0) return undefined;
   const events = (scaling?.events ?? []).map((e) => ({ t: e.t, label: `${e.from}→${e.to} ${e.reason}` }));
-  const backlogRows = samples.filter((s) => s.queueDepth !== undefined || s.active !== undefined).map((s) => ({ t: s.t, value: (s.queueDepth ?? 0) + (s.active ?? 0) }));
+  const backlogRows = samples
+    .filter((s) => s.queueDepth !== undefined || s.active !== undefined)
+    .map((s) => ({ t: s.t, value: (s.queueDepth ?? 0) + (s.active ?? 0) }));
   const latencyRows = run.seconds.flatMap(({ second, latency }) =>
     latency && latency.count > 0 ? (['p50', 'p95', 'p99'] as const).map((p) => ({ t: second, series: p, value: Math.max(1, latency[p]) })) : [],
   );
@@ -30,9 +32,18 @@ export function scalingChart(input: ReportInput): ChartSpec | undefined {
     { t: s.second, series: 'completed', value: s.completed },
   ]);
   const x = { field: 't', type: 'quantitative', title: null };
-  const eventRules: VegaLiteSpec = { data: { values: events }, mark: { type: 'rule', color: '#888', strokeDash: [3, 3] }, encoding: { x: { field: 't', type: 'quantitative' } } };
+  const eventRules: VegaLiteSpec = {
+    data: { values: events },
+    mark: { type: 'rule', color: '#888', strokeDash: [3, 3] },
+    encoding: { x: { field: 't', type: 'quantitative' } },
+  };
   const legend = { orient: 'top-left', direction: 'horizontal', title: null, symbolType: 'stroke' };
-  const panel = (title: string, layers: VegaLiteSpec[]): VegaLiteSpec => ({ width: WIDTH, height: PANEL, title: { text: title, anchor: 'start', fontSize: 13 }, layer: [...(events.length ? [eventRules] : []), ...layers] });
+  const panel = (title: string, layers: VegaLiteSpec[]): VegaLiteSpec => ({
+    width: WIDTH,
+    height: PANEL,
+    title: { text: title, anchor: 'start', fontSize: 13 },
+    layer: [...(events.length ? [eventRules] : []), ...layers],
+  });
   const lines = (rows: { series: string }[], domain: string[], range: string[], y: VegaLiteSpec, dashed: string[] = []): VegaLiteSpec[] =>
     [false, true].map((dash) => ({
       data: { values: rows.filter((r) => dashed.includes(r.series) === dash) },
@@ -49,18 +60,48 @@ export function scalingChart(input: ReportInput): ChartSpec | undefined {
     resolve: { scale: { x: 'shared', color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },
     vconcat: [
       panel('Inference replicas: desired (dashed) and ready; dotted rules are scale events', [
-        ...lines(replicaRows, ['desired', 'ready'], ['#1f77b4', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'replicas', axis: { tickMinStep: 1 } }, ['desired']),
-        { data: { values: events }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, angle: 0, fontSize: 10, color: '#555' }, encoding: { x: { field: 't', type: 'quantitative' }, y: { value: 2 }, text: { field: 'label' } } },
+        ...lines(
+          replicaRows,
+          ['desired', 'ready'],
+          ['#1f77b4', '#2ca02c'],
+          { field: 'value', type: 'quantitative', title: 'replicas', axis: { tickMinStep: 1 } },
+          ['desired'],
+        ),
+        {
+          data: { values: events },
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, angle: 0, fontSize: 10, color: '#555' },
+          encoding: { x: { field: 't', type: 'quantitative' }, y: { value: 2 }, text: { field: 'label' } },
+        },
       ]),
       panel('Backlog: waiting + active jobs in the dispatcher queue', [
-        { data: { values: backlogRows }, mark: { type: 'area', interpolate: 'step-after', color: '#9467bd', opacity: 0.35, line: { color: '#9467bd' } }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'jobs' } } },
+        {
+          data: { values: backlogRows },
+          mark: { type: 'area', interpolate: 'step-after', color: '#9467bd', opacity: 0.35, line: { color: '#9467bd' } },
+          encoding: { x, y: { field: 'value', type: 'quantitative', title: 'jobs' } },
+        },
       ]),
       panel(`Latency by intended send second (ms, log scale)${sloMs !== undefined ? `; SLO p99 ${sloMs} ms` : ''}`, [
-        ...lines(latencyRows, ['p50', 'p95', 'p99'], ['#2ca02c', '#ff7f0e', '#d62728'], { field: 'value', type: 'quantitative', title: 'ms', scale: { type: 'log' } }),
-        ...(sloMs !== undefined ? [{ data: { values: [{ ms: sloMs }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4], opacity: 0.6 }, encoding: { y: { field: 'ms', type: 'quantitative' } } }] : []),
+        ...lines(latencyRows, ['p50', 'p95', 'p99'], ['#2ca02c', '#ff7f0e', '#d62728'], {
+          field: 'value',
+          type: 'quantitative',
+          title: 'ms',
+          scale: { type: 'log' },
+        }),
+        ...(sloMs !== undefined
+          ? [
+              {
+                data: { values: [{ ms: sloMs }] },
+                mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4], opacity: 0.6 },
+                encoding: { y: { field: 'ms', type: 'quantitative' } },
+              },
+            ]
+          : []),
       ]),
       {
-        ...panel('Requests per second: target and completed', lines(rateRows, ['target', 'completed'], ['#9e9e9e', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'req/s' })),
+        ...panel(
+          'Requests per second: target and completed',
+          lines(rateRows, ['target', 'completed'], ['#9e9e9e', '#2ca02c'], { field: 'value', type: 'quantitative', title: 'req/s' }),
+        ),
         encoding: { x: { ...x, title: 'seconds since start' } },
       },
     ],

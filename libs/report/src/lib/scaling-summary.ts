@@ -54,7 +54,13 @@ export function secondsToSlo(run: LoadRunResult, spike: number, slo: SloSpec): n
   return first ? first.second - spike : null;
 }
 
-export function scalingSummary(run: LoadRunResult, samples: SystemSample[], scaling: ScalingRecord, slo: SloSpec, simulatedDevice?: ScalingSummary['simulatedDevice']): ScalingSummary {
+export function scalingSummary(
+  run: LoadRunResult,
+  samples: SystemSample[],
+  scaling: ScalingRecord,
+  slo: SloSpec,
+  simulatedDevice?: ScalingSummary['simulatedDevice'],
+): ScalingSummary {
   const spike = spikeSecond(run.schedule.seconds.map((s) => s.target));
   const withScaling = samples.flatMap((s) => (s.scaling ? [{ t: s.t, ...s.scaling }] : []));
   let replicaSeconds = 0;

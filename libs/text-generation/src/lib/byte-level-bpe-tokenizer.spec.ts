@@ -13,10 +13,7 @@ describe('ByteLevelBpeTokenizer', () => {
 
   it('merges pairs in the order merges.txt ranks them', () => {
     // " world" merges step by step: Ġw, or, Ġwor, then ld (rank 8), and only then Ġwor+ld (rank 7).
-    expect(tokenizer.encode('hello world').map((id) => Object.keys(vocab).find((k) => vocab[k] === id))).toEqual([
-      'hello',
-      'Ġworld',
-    ]);
+    expect(tokenizer.encode('hello world').map((id) => Object.keys(vocab).find((k) => vocab[k] === id))).toEqual(['hello', 'Ġworld']);
   });
 
   it('prefers the earliest-ranked pair over a later one that overlaps it', () => {

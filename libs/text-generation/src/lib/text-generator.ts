@@ -78,11 +78,19 @@ export function createTextGenerator(options: TextGeneratorOptions): TextGenerato
   async function nextLogits(context: number[]): Promise<Float32Array> {
     const n = context.length;
     const feeds: Record<string, Tensor> = {
-      [inputName]: new Tensor('int64', BigInt64Array.from(context, (id) => BigInt(id)), [1, n]),
+      [inputName]: new Tensor(
+        'int64',
+        BigInt64Array.from(context, (id) => BigInt(id)),
+        [1, n],
+      ),
     };
     if (session.inputNames.includes('attention_mask')) feeds['attention_mask'] = new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
     if (session.inputNames.includes('position_ids')) {
-      feeds['position_ids'] = new Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), [1, n]);
+      feeds['position_ids'] = new Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, (_, i) => BigInt(i)),
+        [1, n],
+      );
     }
     const out = (await session.run(feeds))[outputName];
     const vocab = out.dims[out.dims.length - 1];

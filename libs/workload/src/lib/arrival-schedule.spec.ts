@@ -3,9 +3,16 @@ import { cappedRates } from './open-loop-scheduler';
 import { OutcomeLedger } from './outcome-ledger';
 
 describe('arrivalSchedule', () => {
-  it('spreads each second\'s requests evenly inside that second', () => {
+  it("spreads each second's requests evenly inside that second", () => {
     const times = [...arrivalSchedule([4, 2])].map((r) => [r.seq, r.second, r.intendedMs]);
-    expect(times).toEqual([[0, 0, 0], [1, 0, 250], [2, 0, 500], [3, 0, 750], [4, 1, 1000], [5, 1, 1500]]);
+    expect(times).toEqual([
+      [0, 0, 0],
+      [1, 0, 250],
+      [2, 0, 500],
+      [3, 0, 750],
+      [4, 1, 1000],
+      [5, 1, 1500],
+    ]);
   });
 
   it('draws poisson arrivals that keep the per-second count, sorted, and repeat with the same seed', () => {

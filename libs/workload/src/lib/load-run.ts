@@ -144,7 +144,14 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
         tokens.requests += 1;
         countAt(tokensBySecond, atMs, record.tokens);
       }
-      options.onRecord?.({ seq: request.seq, second: request.second, intendedMs: request.intendedMs, sentMs, latenessMs: sentMs - request.intendedMs, ...record });
+      options.onRecord?.({
+        seq: request.seq,
+        second: request.second,
+        intendedMs: request.intendedMs,
+        sentMs,
+        latenessMs: sentMs - request.intendedMs,
+        ...record,
+      });
     }
     if (open === 0) drained?.();
   };
@@ -185,17 +192,21 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       if (result.queueWaitMs !== undefined) queueWait.record(result.queueWaitMs);
       if (result.inferenceMs !== undefined) inference.record(result.inferenceMs);
     }
-    settle(entry, {
-      outcome: result.outcome,
-      reason: result.reason,
-      status: result.status,
-      jobId: result.jobId,
-      acceptMs,
-      queueWaitMs: result.queueWaitMs,
-      inferenceMs: result.inferenceMs,
-      e2eMs: doneAt - request.intendedMs,
-      tokens: result.tokens,
-    }, doneAt);
+    settle(
+      entry,
+      {
+        outcome: result.outcome,
+        reason: result.reason,
+        status: result.status,
+        jobId: result.jobId,
+        acceptMs,
+        queueWaitMs: result.queueWaitMs,
+        inferenceMs: result.inferenceMs,
+        e2eMs: doneAt - request.intendedMs,
+        tokens: result.tokens,
+      },
+      doneAt,
+    );
   };
 
   const send = (request: ScheduledRequest, sentMs: number) => {
@@ -206,14 +217,18 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     inFlight.push(entry);
     open += 1;
     arm(sentMs);
-    options.execute(request, controller.signal).then(
-      (result) => onResult(entry, result),
-      (error: unknown) => onResult(entry, {
-        outcome: 'failed',
-        // A request cut short by the run's abort says so, whatever the executor's error looked like.
-        reason: controller.signal.aborted ? 'aborted' : errorReason(error),
-      }),
-    ).finally(() => (entry.controller = undefined));
+    options
+      .execute(request, controller.signal)
+      .then(
+        (result) => onResult(entry, result),
+        (error: unknown) =>
+          onResult(entry, {
+            outcome: 'failed',
+            // A request cut short by the run's abort says so, whatever the executor's error looked like.
+            reason: controller.signal.aborted ? 'aborted' : errorReason(error),
+          }),
+      )
+      .finally(() => (entry.controller = undefined));
   };
 
   const onAbort = () => {
@@ -224,8 +239,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     ...options,
     origin,
     send,
-    onSecond: (second) =>
-      options.onSecond?.(second, { scheduled: ledger.totals().scheduled, sent: maxSeq + 1, inFlight: open, counts: ledger.totals() }),
+    onSecond: (second) => options.onSecond?.(second, { scheduled: ledger.totals().scheduled, sent: maxSeq + 1, inFlight: open, counts: ledger.totals() }),
   });
   if (open > 0) await new Promise<void>((resolve) => (drained = resolve));
   clearTimeout(timer);
@@ -252,8 +266,15 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const tail = Math.max(done.completed.length, done.failed.length, done.timedOut.length, tokensBySecond.length);
   for (let second = schedule.seconds.length; second < tail; second += 1) {
     seconds.push({
-      second, target: 0, sent: 0, latenessP50Ms: 0, latenessP99Ms: 0, eventLoopDelayP99Ms: 0,
-      completed: done.completed[second] ?? 0, failed: done.failed[second] ?? 0, timedOut: done.timedOut[second] ?? 0,
+      second,
+      target: 0,
+      sent: 0,
+      latenessP50Ms: 0,
+      latenessP99Ms: 0,
+      eventLoopDelayP99Ms: 0,
+      completed: done.completed[second] ?? 0,
+      failed: done.failed[second] ?? 0,
+      timedOut: done.timedOut[second] ?? 0,
       tokens: tokensBySecond[second] ?? 0,
     });
   }

@@ -30,7 +30,8 @@ describe('GENERATOR-LIMITED: flagged only when the generator measurably failed t
       expect(report.generatorLimitedReasons).toEqual([]);
       expect(report.generatorLimited).toBe(false);
     } else {
-      for (const reason of report.generatorLimitedReasons) expect(reason).toMatch(/went out after the next request was due|sent fewer requests than the workload asks/);
+      for (const reason of report.generatorLimitedReasons)
+        expect(reason).toMatch(/went out after the next request was due|sent fewer requests than the workload asks/);
     }
   });
 

@@ -178,13 +178,21 @@ export function cappedRates(rates: readonly number[], limit = Number.POSITIVE_IN
 }
 
 function buildReport(
-  run: Omit<ScheduleReport, 'lateness' | 'maxRateErrorPct' | 'meanRateErrorPct' | 'generatorLimited' | 'generatorLimitedReasons'> & { lateness: LatencyHistogram },
+  run: Omit<ScheduleReport, 'lateness' | 'maxRateErrorPct' | 'meanRateErrorPct' | 'generatorLimited' | 'generatorLimitedReasons'> & {
+    lateness: LatencyHistogram;
+  },
   options: OpenLoopOptions,
   ranSeconds: number,
 ): ScheduleReport {
   const ran = run.seconds.slice(0, ranSeconds);
   const errors = ran.filter((s) => s.target > 0).map((s) => Math.abs(s.sent - s.target) / s.target);
-  const verdict = scheduleVerdict({ seconds: ran, sent: run.sent, lateSends: run.lateSends, worstLateSend: run.worstLateSend, maxLateShare: options.maxLateShare });
+  const verdict = scheduleVerdict({
+    seconds: ran,
+    sent: run.sent,
+    lateSends: run.lateSends,
+    worstLateSend: run.worstLateSend,
+    maxLateShare: options.maxLateShare,
+  });
   return {
     ...run,
     lateness: run.lateness.summary(),

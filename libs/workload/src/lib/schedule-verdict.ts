@@ -47,7 +47,9 @@ export function scheduleVerdict(input: ScheduleVerdictInput): { generatorLimited
   const reasons: string[] = [];
   const behind = input.seconds.filter((s) => s.target > 0 && s.target - s.sent > Math.max(1, 0.02 * s.target));
   if (behind.length > 0) {
-    reasons.push(`${behind.length} second(s) sent fewer requests than the workload asks, by more than 2 % (first: second ${behind[0].second}, ${behind[0].sent} of ${behind[0].target})`);
+    reasons.push(
+      `${behind.length} second(s) sent fewer requests than the workload asks, by more than 2 % (first: second ${behind[0].second}, ${behind[0].sent} of ${behind[0].target})`,
+    );
   }
   const maxLateShare = input.maxLateShare ?? MAX_LATE_SHARE;
   const worst = input.worstLateSend;

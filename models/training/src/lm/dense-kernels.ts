@@ -5,14 +5,7 @@
  */
 
 /** c[n, m] += Σ_p a[n, p]·b[m, p] for a [n, k], b [m, k], c [n, m]. */
-export function matMulTransposedAccumulate(
-  a: Float32Array,
-  b: Float32Array,
-  c: Float32Array,
-  n: number,
-  k: number,
-  m: number,
-): void {
+export function matMulTransposedAccumulate(a: Float32Array, b: Float32Array, c: Float32Array, n: number, k: number, m: number): void {
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const a0 = i * k;

@@ -1,13 +1,7 @@
 import { DilatedConvLm } from './dilated-conv-lm';
 
 /** Draws `length` characters after `prompt` from the model at `temperature` (for the training log). */
-export function sampleIds(
-  model: DilatedConvLm,
-  prompt: Int32Array,
-  length: number,
-  temperature: number,
-  uniform: () => number,
-): Int32Array {
+export function sampleIds(model: DilatedConvLm, prompt: Int32Array, length: number, temperature: number, uniform: () => number): Int32Array {
   const v = model.options.vocabSize;
   const ids = Array.from(prompt);
   for (let k = 0; k < length; k++) {

@@ -66,7 +66,10 @@ function main(): void {
 
   const random = new SeededRandom(seed + 1);
   const prompt = 'The whale ';
-  const sample = decode(vocab.tokens, sampleIds(model, vocab.encode(prompt), 300, 0.8, () => random.next()));
+  const sample = decode(
+    vocab.tokens,
+    sampleIds(model, vocab.encode(prompt), 300, 0.8, () => random.next()),
+  );
   console.log(`sample (temperature 0.8): ${prompt}${sample}`);
 
   const parameterCount = model.parameters().reduce((a, p) => a + p.value.length, 0);

@@ -31,14 +31,21 @@ export class Conv2d implements Layer {
   private readonly colSize: number;
   private cols: Float32Array = new Float32Array(0);
 
-  constructor(private readonly options: Conv2dOptions, rng: SeededRandom) {
+  constructor(
+    private readonly options: Conv2dOptions,
+    rng: SeededRandom,
+  ) {
     const kernel = options.kernel ?? 3;
     this.geometry = { channels: options.inChannels, height: options.height, width: options.width, kernel, pad: options.pad ?? Math.floor(kernel / 2) };
     const { outHeight, outWidth } = convOutputSize(this.geometry);
     this.outHeight = outHeight;
     this.outWidth = outWidth;
     const fanIn = options.inChannels * kernel * kernel;
-    this.weight = new Parameter(`${options.name}.weight`, [options.outChannels, options.inChannels, kernel, kernel], rng.heNormal(options.outChannels * fanIn, fanIn));
+    this.weight = new Parameter(
+      `${options.name}.weight`,
+      [options.outChannels, options.inChannels, kernel, kernel],
+      rng.heNormal(options.outChannels * fanIn, fanIn),
+    );
     this.bias = new Parameter(`${options.name}.bias`, [options.outChannels], new Float32Array(options.outChannels));
     this.params = [this.weight, this.bias];
     this.inputSize = options.inChannels * options.height * options.width;

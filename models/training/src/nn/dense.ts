@@ -14,7 +14,12 @@ export class Dense implements Layer {
   private readonly bias: Parameter;
   private input: Float32Array = new Float32Array(0);
 
-  constructor(readonly inputSize: number, readonly outputSize: number, private readonly name: string, rng: SeededRandom) {
+  constructor(
+    readonly inputSize: number,
+    readonly outputSize: number,
+    private readonly name: string,
+    rng: SeededRandom,
+  ) {
     this.weight = new Parameter(`${name}.weight`, [outputSize, inputSize], rng.heNormal(outputSize * inputSize, inputSize));
     this.bias = new Parameter(`${name}.bias`, [outputSize], new Float32Array(outputSize));
     this.params = [this.weight, this.bias];

@@ -10,7 +10,11 @@ export class MaxPool2 implements Layer {
   readonly outWidth: number;
   private argmax = new Int32Array(0);
 
-  constructor(private readonly channels: number, private readonly height: number, private readonly width: number) {
+  constructor(
+    private readonly channels: number,
+    private readonly height: number,
+    private readonly width: number,
+  ) {
     if (height % 2 || width % 2) throw new Error(`MaxPool2 needs even sizes, got ${height}×${width}`);
     this.outHeight = height / 2;
     this.outWidth = width / 2;
