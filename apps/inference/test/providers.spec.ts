@@ -16,6 +16,31 @@ describe('execution providers', () => {
     }
   });
 
+  it('with ORT_PROVIDERS=auto, the process writes only JSON lines, the CUDA fallback included', async () => {
+    const service = await startNodeService({
+      name: 'inference',
+      entry: 'apps/inference/src/main.ts',
+      env: { MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'auto', LOG_LEVEL: 'info' },
+      readyPath: '/readyz',
+    });
+    await service.stop();
+    const lines = service
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    expect(lines.some((line) => line.includes('execution provider fallback'))).toBe(true);
+    expect(
+      lines.filter((line) => {
+        try {
+          JSON.parse(line);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    ).toEqual([]);
+  });
+
   it('with ORT_PROVIDERS=cuda, start-up fails with an error naming the provider', async () => {
     await expect(startInference({ MODEL_NAME: 'digits-cnn', ORT_PROVIDERS: 'cuda' })).rejects.toThrow(/cannot open .*model\.onnx on execution provider cuda/);
   });

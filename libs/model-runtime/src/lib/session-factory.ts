@@ -40,6 +40,9 @@ export interface LoadedSession {
 }
 
 async function create(options: SessionOptions, providers: ExecutionProvider[]): Promise<RunnableSession> {
+  // onnxruntime's native logger writes to stderr outside the JSON log (one raw line per session when CUDA cannot
+  // load); every failure also reaches the service as an error, which it logs as JSON.
+  ort.env.logLevel = 'fatal';
   const { modelFile, intraOpThreads, allowSpinning = false, thread = 'worker' } = options;
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: providers,

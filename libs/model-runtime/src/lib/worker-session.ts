@@ -43,6 +43,8 @@ const toWire = (outputs) => {
   }
   return { wire, transfer };
 };
+// onnxruntime's native logger writes to stderr outside the JSON log; failures reach the service as errors anyway.
+ort.env.logLevel = 'fatal';
 ort.InferenceSession.create(workerData.modelFile, workerData.options).then(
   (session) => {
     parentPort.on('message', async (message) => {
