@@ -100,7 +100,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
   metrics.loadSeconds.set(model.loadSeconds);
   metrics.provider(model.provider);
   ctx.setLoaded(model);
-  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1, instances: model.session.size, sessions: model.session.sessions.length, onMainThread: !(model.session.instances[0] instanceof WorkerSession) });
+  logger.info('model ready', { ...labels, provider: model.provider, loadSeconds: model.loadSeconds, maxBatchSize: model.batcher.batchLimit, instances: model.session.size, sessions: model.session.sessions.length, onMainThread: !(model.session.instances[0] instanceof WorkerSession) });
 
   let stopping: Promise<void> | undefined;
   return {
