@@ -36,7 +36,7 @@ import { writeBenchmarkSection } from './benchmarks-file';
 import { generateOverHttp, lmRawFigures, type LmRawFigures } from './generate-bench';
 import type { LoadBody } from './load-generator';
 import { measureRaw, type RawResult } from './raw-session';
-import { BUILT_SERVICE, ServiceUnderTest, type ServicePoint } from './service-process';
+import { BUILT_SERVICE, ServiceUnderTest, WARMUP_SECONDS, type ServicePoint } from './service-process';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -295,7 +295,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(WORKSPACE_ROOT, SERVICE)) && !existsSync(SERVICE)) throw new Error(`${SERVICE} is missing: run \`npx nx build inference\` first`);
   out(
     `Run ${date} on ${cpus()[0]?.model ?? 'an unknown CPU'}, ${availableParallelism()} cores (shared with other work); onnxruntime-node ${ort.env.versions.common}; ` +
-      `${HTTP_SECONDS} s per load point after 1 s of warm-up; load average (1, 5, 15 min) at the start: ${startLoad.map((l) => fmt(l, 2)).join(', ')}.`,
+      `${HTTP_SECONDS} s per load point after ${WARMUP_SECONDS} s of warm-up; load average (1, 5, 15 min) at the start: ${startLoad.map((l) => fmt(l, 2)).join(', ')}.`,
   );
   out();
   out(

@@ -3,6 +3,9 @@ import { startNodeService, type RunningNodeService } from '@ai/local-stack';
 import { REQUEST_STAGES, type RequestStage } from '@ai/model-runtime';
 import { runLoadInChild, type LoadBody, type LoadResult } from './load-generator';
 
+/** Load before each measured point, untimed: JIT, caches and every instance warmed up by real requests. */
+export const WARMUP_SECONDS = 2;
+
 /** The built service, as production runs it: `node dist/apps/inference/main.js`. */
 export const BUILT_SERVICE = 'dist/apps/inference/main.js';
 
@@ -57,12 +60,12 @@ export class ServiceUnderTest {
     return new ServiceUnderTest(service);
   }
 
-  /** `connections` closed-loop clients from a process of their own, for `seconds` after a warm-up second. */
+  /** `connections` closed-loop clients from a process of their own, for `seconds` after {@link WARMUP_SECONDS}. */
   async load(path: string, bodies: LoadBody[], connections: number, seconds: number): Promise<ServicePoint> {
     const pid = this.service.process.pid;
     if (pid === undefined) throw new Error('the service has no pid');
     // The warm-up runs first on its own, so that the CPU and stage counters cover the measured requests only.
-    await runLoadInChild({ host: '127.0.0.1', port: this.service.port, path, bodies, connections, seconds: 1, warmupSeconds: 0 });
+    await runLoadInChild({ host: '127.0.0.1', port: this.service.port, path, bodies, connections, seconds: WARMUP_SECONDS, warmupSeconds: 0 });
     const before = await scrape(this.service.url);
     const cpuBefore = processCpuMs(pid);
     const result = await runLoadInChild({ host: '127.0.0.1', port: this.service.port, path, bodies, connections, seconds, warmupSeconds: 0 });

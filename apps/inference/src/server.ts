@@ -110,7 +110,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     ...labels,
     provider: model.provider,
     loadSeconds: model.loadSeconds,
-    maxBatchSize: model.batcher.enabled ? config.MAX_BATCH_SIZE : 1,
+    maxBatchSize: model.batcher.batchLimit,
     instances: model.session.size,
     sessions: model.session.sessions.length,
     onMainThread: !(model.session.instances[0] instanceof WorkerSession),

@@ -150,6 +150,11 @@ export class DynamicBatcher {
     return this.maxBatchSize > 1;
   }
 
+  /** Most rows in one run. */
+  get batchLimit(): number {
+    return this.maxBatchSize;
+  }
+
   /** Requests waiting for a batch. */
   get queued(): number {
     return this.queue.length;

@@ -111,5 +111,9 @@ describe('loadModel', () => {
     await expect(loadModel({ repository: repo.root, name: 'misnamed', providers: 'cpu' })).rejects.toThrow(
       /declares inputs pixels; outputs logits, but the model has inputs input; outputs logits/,
     );
+    // Before anything runs the model with the config's names, as choosing instances and threads would.
+    await expect(loadModel({ repository: repo.root, name: 'misnamed', providers: 'cpu', instances: 'auto', thread: 'auto', maxBatchSize: 4 })).rejects.toThrow(
+      /declares inputs pixels/,
+    );
   });
 });

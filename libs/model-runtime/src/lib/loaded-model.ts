@@ -151,6 +151,15 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     });
   // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU).
   const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || cores) : open());
+  const mismatch =
+    config.inputs.map((s) => s.name).find((name) => !opened.session.inputNames.includes(name)) !== undefined ||
+    config.outputs.map((s) => s.name).find((name) => !opened.session.outputNames.includes(name)) !== undefined;
+  if (mismatch) {
+    const declared = `inputs ${config.inputs.map((s) => s.name).join(', ')}; outputs ${config.outputs.map((s) => s.name).join(', ')}`;
+    const actual = `inputs ${opened.session.inputNames.join(', ')}; outputs ${opened.session.outputNames.join(', ')}`;
+    await opened.session.release();
+    throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
+  }
   const maxBatchSize = Math.max(1, Math.min(options.maxBatchSize ?? 1, config.maxBatchSize));
   const zeroFeeds = (rows: number): TensorMap => Object.fromEntries(config.inputs.map((spec) => [spec.name, zeroTensor(spec, rows)]));
   let session = new SessionPool([opened.session]);
@@ -171,15 +180,10 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
     session = new SessionPool([opened.session, ...others.map((o) => o.session)]);
   }
-  const mismatch =
-    config.inputs.map((s) => s.name).find((name) => !session.inputNames.includes(name)) !== undefined ||
-    config.outputs.map((s) => s.name).find((name) => !session.outputNames.includes(name)) !== undefined;
-  if (mismatch) {
-    const declared = `inputs ${config.inputs.map((s) => s.name).join(', ')}; outputs ${config.outputs.map((s) => s.name).join(', ')}`;
-    const actual = `inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}`;
-    await session.release();
-    throw new ModelRepositoryError(`${version.dir}/config.json declares ${declared}, but the model has ${actual}`, version.dir, 'invalid_config');
-  }
+  // Every instance is warmed up, each run directly on it.
+  const warmUp = (rows: number) => Promise.all(session.sessions.map((instance) => instance.run(zeroFeeds(rows))));
+  await warmUp(1);
+  if (maxBatchSize > 1) await warmUp(maxBatchSize);
   const batcher = new DynamicBatcher({
     run: onSimulatedDevice((feeds, info) => session.runBatch(feeds, info), options.simulatedDevice),
     allocate: (bytes) => buffers.take(bytes),
@@ -189,10 +193,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     maxConcurrentBatches: session.size,
     onBatch: options.onBatch,
   });
-  // Every instance is warmed up, each run directly on it.
-  const warmUp = (rows: number) => Promise.all(session.sessions.map((instance) => instance.run(zeroFeeds(rows))));
-  await warmUp(1);
-  if (maxBatchSize > 1) await warmUp(maxBatchSize);
 
   return {
     version,
