@@ -128,18 +128,22 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(cores / instances)) : undefined);
   // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
   const buffers = new BufferPool(instances + 2);
-  const open = (provider?: ProviderPreference, thread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker', threads = intraOpThreads) =>
+  const defaultThread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker';
+  const open = (provider?: ProviderPreference, how: { thread?: SessionOptions['thread']; threads?: number } = { threads: intraOpThreads }) =>
     createInferenceSession({
       buffers,
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
-      intraOpThreads: threads,
+      // Unset: onnxruntime's own choice (one thread per core, pinned).
+      intraOpThreads: how.threads,
       allowSpinning: options.allowSpinning,
-      thread,
+      thread: how.thread ?? defaultThread,
       onFallback: options.onFallback,
     });
-  // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU).
-  const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || cores) : open());
+  // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU). Unless a
+  // CPU limit leaves fewer cores, onnxruntime picks its threads itself, as for one instance (and pins them).
+  const soloThreads = options.intraOpThreads || (cores < availableParallelism() ? cores : undefined);
+  const opened = await (auto ? open(undefined, { threads: soloThreads }) : open());
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !opened.session.inputNames.includes(name)) !== undefined ||
     config.outputs.map((s) => s.name).find((name) => !opened.session.outputNames.includes(name)) !== undefined;
@@ -155,7 +159,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const onMainThread = await runsFasterOnMainThread(opened, options.thread === 'auto' && (auto || instances === 1), zeroFeeds, maxBatchSize);
   if (onMainThread) {
     // Small ops gain nothing from a second intra-op thread but the wake-up it costs.
-    const main = await open(opened.provider, 'main', options.intraOpThreads || 1);
+    const main = await open(opened.provider, { thread: 'main', threads: options.intraOpThreads || 1 });
     await session.release();
     session = new SessionPool([main.session]);
   } else if (auto && opened.provider === 'cpu' && cores >= 2) {
