@@ -22,12 +22,12 @@
  * 4. tiny-lm: tokens/s of /generate against the raw loop (libs/text-generation's bench).
  * Writes the `## inference` section of BENCHMARKS.md.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
-import { createInferenceSession, REQUEST_STAGES, resolveModelVersion, type RequestStage, type RunnableSession, type TensorMap } from '@ai/model-runtime';
+import { AUTO_SIDE_BY_SIDE_MAX_BYTES, createInferenceSession, REQUEST_STAGES, resolveModelVersion, type RequestStage, type RunnableSession, type TensorMap } from '@ai/model-runtime';
 import { createLogger } from '@ai/observability';
 import * as ort from 'onnxruntime-node';
 import { IMAGENET_BENCH_MODELS, writeImageNetBenchModel, type ImageNetBenchModel } from '../test/imagenet-model';
@@ -179,8 +179,10 @@ async function imageNetSection(name: ImageNetBenchModel, jpegs: Buffer[], out: (
   const rawBefore = await rawFigures(dir, BATCH_SIZES);
   const json: LoadBody[] = jpegs.map((jpeg) => ({ body: Buffer.from(JSON.stringify({ image: jpeg.toString('base64'), topK: 5 })), contentType: 'application/json' }));
   const modes: Mode[] = [];
-  if (MODES.includes('defaults')) modes.push({ label: 'defaults', env: {}, path: '/infer', bodies: json });
-  if (MODES.includes('one-instance')) modes.push({ label: 'MODEL_INSTANCES=1 (one session of every core)', env: { MODEL_INSTANCES: '1' }, path: '/infer', bodies: json });
+  // Above this size MODEL_INSTANCES=auto is one instance already: the comparison would run the same thing twice.
+  const sideBySide = statSync(join(dir, 'model.onnx')).size <= AUTO_SIDE_BY_SIDE_MAX_BYTES;
+  if (MODES.includes('defaults')) modes.push({ label: sideBySide ? 'defaults' : 'defaults (one instance: the model is over 64 MB)', env: {}, path: '/infer', bodies: json });
+  if (MODES.includes('one-instance') && sideBySide) modes.push({ label: 'MODEL_INSTANCES=1 (one session of every core)', env: { MODEL_INSTANCES: '1' }, path: '/infer', bodies: json });
   if (name === 'mobilenetv2-bench' && MODES.includes('binary')) {
     // What a client that already holds tensors sends: the same images, preprocessed as the model's config says.
     const tensors = await Promise.all(jpegs.map((jpeg) => imagenetTensor(jpeg)));

@@ -19,7 +19,7 @@ export const InferenceEnv = z.object({
   MODEL_INSTANCES: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
     .default('auto')
-    .describe('Instances of the model running batches side by side, each its own session and thread (Triton\'s instance group); auto = on a CPU, one per core (at most 4) of one thread each, plus one of every core for a request that has the machine to itself; one on a GPU.'),
+    .describe('Instances of the model running batches side by side, each its own session and thread (Triton\'s instance group); auto = on a CPU, for a model of up to 64 MB, one per core (at most 4) of one thread each, plus one of every core for a request that has the machine to itself; otherwise (a GPU, a larger model) one.'),
   MODEL_THREAD: z.enum(['auto', 'worker', 'main']).default('auto').describe('Where session.run executes: auto = a worker thread, unless a run takes under 0.5 ms (then the main thread, as the hop would cost more); worker; main. Text generation always runs on the main thread.'),
   ORT_ALLOW_SPINNING: boolean.default(false).describe('Let idle onnxruntime threads busy-wait for work (lower latency on an otherwise idle machine, but they take cores from HTTP handling and image decoding).'),
   MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(4096).default(8).describe('Dynamic batching: most requests per session.run; 1 turns batching off.'),
