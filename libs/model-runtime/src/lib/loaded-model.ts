@@ -172,7 +172,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     const main = await open(opened.provider, { thread: 'main', threads: options.intraOpThreads || 1 });
     await session.release();
     session = new SessionPool([main.session]);
-  } else if (auto && opened.provider === 'cpu' && cores >= 2 && statSync(version.modelFile).size <= AUTO_SIDE_BY_SIDE_MAX_BYTES) {
+  } else if (auto && opened.session instanceof WorkerSession && opened.provider === 'cpu' && cores >= 2 && statSync(version.modelFile).size <= AUTO_SIDE_BY_SIDE_MAX_BYTES) {
+    // (Sessions on the main thread could not run side by side: `auto` is one instance there.)
     // The others go straight to the provider the first one got, so a fallback is tried and logged once.
     const narrow = await Promise.all(Array.from({ length: instances }, () => open(opened.provider)));
     session = new SessionPool(
