@@ -366,7 +366,8 @@ async function main(): Promise<void> {
   if (json) writeFileSync(json, JSON.stringify(saved, null, 2));
   if (!flag('no-write')) {
     const file = join(WORKSPACE_ROOT, 'BENCHMARKS.md');
-    writeBenchmarkSection(file, 'inference', ['Command: `npx nx run inference:bench`', '', ...lines].join('\n'));
+    const args = process.argv.slice(2).filter((arg) => arg !== '--no-write');
+    writeBenchmarkSection(file, 'inference', [`Command: \`npx nx run inference:bench${args.length > 0 ? ` ${args.join(' ')}` : ''}\``, '', ...lines].join('\n'));
     log(`wrote the "## inference" section of ${file}`);
   }
 }

@@ -93,7 +93,8 @@ export const AUTO_MAX_INSTANCES = 4;
  * Largest model file `instances: 'auto'` runs as side-by-side instances; a larger one runs as one instance of every
  * core. A large model's runs are bound by memory bandwidth rather than by the cores, and copies of its weights
  * streaming side by side only share the same bandwidth: on the 2-core development machine ResNet-50 (100 MB) and
- * AlexNet (240 MB) gained nothing measurable from them, MobileNetV2 (14 MB) 10 to 35% more requests per second.
+ * AlexNet (240 MB) gained nothing measurable from them; MobileNetV2 (14 MB) served 8 to 58% more requests per
+ * second in three bench runs of four.
  */
 export const AUTO_SIDE_BY_SIDE_MAX_BYTES = 64 * 1024 * 1024;
 
