@@ -41,7 +41,7 @@ async function scrape(url: string): Promise<StageTotals> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
-  for (const match of text.matchAll(/^inference_stage_seconds_(sum|count)\{[^}]*stage="([a-z]+)"[^}]*\} ([0-9.e+-]+)$/gm)) {
+  for (const match of text.matchAll(/^inference_stage_seconds_(sum|count)\{[^}]*stage="([a-z0-9]+)"[^}]*\} ([0-9.e+-]+)$/gm)) {
     (match[1] === 'sum' ? sums : counts).set(match[2], Number(match[3]));
   }
   const batchSum = Number(/^inference_batch_size_sum\{[^}]*\} ([0-9.e+-]+)$/m.exec(text)?.[1] ?? 0);

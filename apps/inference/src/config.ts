@@ -29,7 +29,7 @@ export const InferenceEnv = serviceEnv({ port: 8080 }).extend({
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
     .default('auto')
     .describe(
-      "Instances of the model that run batches side by side, each its own session on its own thread (Triton's instance group). auto, on a CPU: one instance per core (at most 4) of one thread each for runs side by side, plus one of every core for a run that has the machine to itself; one instance on a GPU. A number n: n instances sharing the cores. Memory grows by one copy of the weights per instance (3 on 2 cores with auto).",
+      "Instances of the model running batches side by side, each its own session and thread (Triton's instance group); auto = on a CPU, for a model of up to 64 MB, one per core (at most 4) of one thread each, plus one of every core for a request that has the machine to itself; otherwise (a GPU, a larger model) one.",
     ),
   MODEL_THREAD: z
     .enum(['auto', 'worker', 'main'])

@@ -6,7 +6,7 @@ export { probeGpus } from './lib/gpu-probe';
 export { type ImageClassifier, createImageClassifier } from './lib/image-classifier';
 export { createImagePreprocessor } from './lib/image-preprocessor';
 export { tensorToV2BinaryOutput, tensorToV2Output, toV2Metadata, v2BinaryDataSize, v2BinaryInputToTensor, v2InputToTensor } from './lib/kserve-tensors';
-export { type LoadedModel, loadModel } from './lib/loaded-model';
+export { AUTO_SIDE_BY_SIDE_MAX_BYTES, type LoadedModel, loadModel } from './lib/loaded-model';
 export { autoCompleteModelVersion } from './lib/model-auto-complete';
 export { ModelRepositoryError } from './lib/model-repository-error';
 export { type ModelVersion, listModelVersions, resolveModelVersion } from './lib/model-repository';

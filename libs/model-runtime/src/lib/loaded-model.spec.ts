@@ -80,6 +80,16 @@ describe('loadModel', () => {
     }
   });
 
+  it('with instances auto on the main thread, opens one instance (runs there cannot go side by side)', async () => {
+    const model = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', instances: 'auto', thread: 'main' });
+    try {
+      expect(model.session.sessions).toHaveLength(1);
+      expect(model.session.instances[0]).not.toBeInstanceOf(WorkerSession);
+    } finally {
+      await model.close();
+    }
+  });
+
   it('with two instances, gives the same results as one instance', async () => {
     const one = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2 });
     const two = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 2, intraOpThreads: 1 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
@@ -33,7 +34,8 @@ export interface LoadModelOptions extends ModelLocation {
    * session with `intraOpThreads` threads; unset or 0 with several instances gives each an equal share of the cores.
    * `auto`, on a CPU of two cores or more: one instance per core (at most {@link AUTO_MAX_INSTANCES}) of one core's
    * threads each, for runs side by side, and one more of every core for a run that has the machine to itself (see
-   * {@link SessionPool}'s `solo`): a copy of the weights per instance. One instance on a GPU or a single core.
+   * {@link SessionPool}'s `solo`): a copy of the weights per instance. One instance of every core on a GPU, on a
+   * single core, or for a model over {@link AUTO_SIDE_BY_SIDE_MAX_BYTES}.
    */
   instances?: number | 'auto';
   /** Dynamic batching: most rows per run, capped by the model's own maxBatchSize; 1 (default) turns it off. */
@@ -94,6 +96,15 @@ export const MAIN_THREAD_RUN_MS = 0.5;
 export const AUTO_MAX_INSTANCES = 4;
 
 /**
+ * Largest model file `instances: 'auto'` runs as side-by-side instances; a larger one runs as one instance of every
+ * core. A large model's runs are bound by memory bandwidth rather than by the cores, and copies of its weights
+ * streaming side by side only share the same bandwidth: on the 2-core development machine ResNet-50 (100 MB) and
+ * AlexNet (240 MB) gained nothing measurable from them; MobileNetV2 (14 MB) served 8 to 58% more requests per
+ * second in three bench runs of four.
+ */
+export const AUTO_SIDE_BY_SIDE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
  * Whether `thread: 'auto'` should move the model to the main thread: on the CPU, on a worker (so its runs can be
  * timed without the hand-over), and fast enough (see {@link MAIN_THREAD_RUN_MS}).
  */
@@ -139,18 +150,22 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const intraOpThreads = options.intraOpThreads || (instances > 1 ? Math.max(1, Math.floor(cores / instances)) : undefined);
   // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
   const buffers = new BufferPool(instances + 2);
-  const open = (provider?: ProviderPreference, thread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker', threads = intraOpThreads) =>
+  const defaultThread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker';
+  const open = (provider?: ProviderPreference, how: { thread?: SessionOptions['thread']; threads?: number } = { threads: intraOpThreads }) =>
     createInferenceSession({
       buffers,
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
-      intraOpThreads: threads,
+      // Unset: onnxruntime's own choice (one thread per core, pinned).
+      intraOpThreads: how.threads,
       allowSpinning: options.allowSpinning,
-      thread,
+      thread: how.thread ?? defaultThread,
       onFallback: options.onFallback,
     });
-  // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU).
-  const opened = await (auto ? open(undefined, undefined, options.intraOpThreads || cores) : open());
+  // With `auto`, the first session is the one of every core (the solo one, or the only one on a GPU). Unless a
+  // CPU limit leaves fewer cores, onnxruntime picks its threads itself, as for one instance (and pins them).
+  const soloThreads = options.intraOpThreads || (cores < availableParallelism() ? cores : undefined);
+  const opened = await (auto ? open(undefined, { threads: soloThreads }) : open());
   const mismatch =
     config.inputs.map((s) => s.name).find((name) => !opened.session.inputNames.includes(name)) !== undefined ||
     config.outputs.map((s) => s.name).find((name) => !opened.session.outputNames.includes(name)) !== undefined;
@@ -166,10 +181,17 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const onMainThread = await runsFasterOnMainThread(opened, options.thread === 'auto' && (auto || instances === 1), zeroFeeds, maxBatchSize);
   if (onMainThread) {
     // Small ops gain nothing from a second intra-op thread but the wake-up it costs.
-    const main = await open(opened.provider, 'main', options.intraOpThreads || 1);
+    const main = await open(opened.provider, { thread: 'main', threads: options.intraOpThreads || 1 });
     await session.release();
     session = new SessionPool([main.session]);
-  } else if (auto && opened.provider === 'cpu' && cores >= 2) {
+  } else if (
+    auto &&
+    opened.session instanceof WorkerSession &&
+    opened.provider === 'cpu' &&
+    cores >= 2 &&
+    statSync(version.modelFile).size <= AUTO_SIDE_BY_SIDE_MAX_BYTES
+  ) {
+    // (Sessions on the main thread could not run side by side: `auto` is one instance there.)
     // The others go straight to the provider the first one got, so a fallback is tried and logged once.
     const narrow = await Promise.all(Array.from({ length: instances }, () => open(opened.provider)));
     session = new SessionPool(
