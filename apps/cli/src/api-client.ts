@@ -1,3 +1,4 @@
+import { isRetryableStatus } from '@ai/http-client';
 import { CliError } from './cli-error';
 import { EXIT } from './exit-codes';
 
@@ -22,12 +23,13 @@ function errorMessage(status: number, statusText: string, body: unknown): string
 }
 
 /**
- * The exit status an HTTP answer maps to: the request was refused or the job failed (1, and 502: inference failed the
- * job), not found (4), or the service is overloaded or failing (3).
+ * The exit status an HTTP answer maps to: not found (4); the service is overloaded or failing, so the same command
+ * may work later (3); otherwise the request was refused or the job failed (1). A 502 from the dispatcher says
+ * inference failed the job for good, after its own retries, so it is a failure and not worth repeating.
  */
 function exitFor(status: number) {
   if (status === 404) return EXIT.notFound;
-  if (status === 429 || (status >= 500 && status !== 502)) return EXIT.unavailable;
+  if (status !== 502 && isRetryableStatus(status)) return EXIT.unavailable;
   return EXIT.failed;
 }
 

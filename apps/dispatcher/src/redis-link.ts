@@ -68,7 +68,6 @@ export function connectRedis(url: string, policy: ReconnectPolicy, logger: Logge
           ? `did not answer${cause ? ` (${describeRedisError(cause)})` : ''}`
           : `is unreachable since ${state.since}${state.lastError ? ` (${state.lastError})` : ''}`;
       return new AppError(503, 'unavailable', `the queue store (Redis) ${why}; try again shortly`, {
-        retryable: true,
         headers: { 'Retry-After': String(retryAfter) },
         details: { dependency: 'redis', ...state },
       });

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { AppError, createHttpApp, listen } from '@ai/http-server';
-import { CallbackAllowlist, CallbackNotifier, JobWaiter, jobStatusOf, ModelQueues, QueueMonitor } from '@ai/queue';
+import { CallbackAllowlist, CallbackNotifier, JobWaiter, ModelQueues, QueueMonitor } from '@ai/queue';
 import { workerRedisOptions } from '@ai/redis-link';
 import type { DispatcherConfig } from './config';
 import type { ApiContext } from './api-context';
@@ -102,7 +102,7 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
             onError: (error) => link.reportError('queue monitor', error),
           });
           const waiter = new JobWaiter({
-            models,
+            queues,
             connection: connection(),
             prefix: config.QUEUE_PREFIX,
             onError: (error, model) => link.reportError(`job events ${model}`, error),
@@ -131,7 +131,6 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
       },
       onError: (error) => link.reportError('callback worker', error),
     });
-    const waiter = api?.waiter;
     workers = startWorkers(config, {
       logger,
       metrics,
@@ -140,14 +139,7 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
       connection: connection(),
       onRedisError: link.reportError,
       // A synchronous /infer waiting in this process hears of its job at once, with the result in hand.
-      localJobs: waiter && {
-        started: (model, job) => waiter.workerStarted(model, String(job.id)),
-        finished: (model, job, outcome) => {
-          const id = String(job.id);
-          if (waiter.waitsFor(model, id)) waiter.workerFinished(model, id, outcome, jobStatusOf(job, outcome));
-        },
-        willRetry: (model, job) => waiter.workerWillRetry(model, String(job.id)),
-      },
+      waiter: api?.waiter,
     });
     logger.info('workers started', { models });
   };

@@ -1,6 +1,6 @@
-import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from '@ai/observability';
+import type { ModelWorker } from '@ai/queue';
 import { ReplicaWatcher } from '@ai/redis-link';
 import type { DispatcherConfig } from './config';
 
@@ -11,7 +11,7 @@ import type { DispatcherConfig } from './config';
  */
 export class UpstreamReplicas {
   private readonly watcher?: ReplicaWatcher;
-  private readonly workers = new Map<string, { worker: Worker; running: boolean }>();
+  private readonly workers = new Map<string, { worker: ModelWorker; running: boolean }>();
 
   constructor(
     private readonly config: DispatcherConfig,
@@ -41,7 +41,7 @@ export class UpstreamReplicas {
   }
 
   /** Starts, pauses and resumes `worker` as the model's set fills and empties. */
-  attach(model: string, worker: Worker): void {
+  attach(model: string, worker: ModelWorker): void {
     this.workers.set(model, { worker, running: false });
     if (this.watcher) this.changed(model, this.watcher.replicas(model));
   }
@@ -65,7 +65,7 @@ export class UpstreamReplicas {
       entry.worker.resume();
     } else if (members.length === 0 && entry.running && !entry.worker.isPaused()) {
       // Jobs in flight finish on the replica that is draining; new ones wait.
-      void entry.worker.pause(true);
+      void entry.worker.pause();
     }
   }
 }

@@ -1,18 +1,10 @@
-import type { ConnectionOptions, Worker } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import type IORedis from 'ioredis';
-import type { JobCallback } from '@ai/contracts';
 import type { Logger } from '@ai/observability';
-import { CallbackNotifier, InferenceClient, jobCallbackOf, jobTimings, startModelWorker, type InferenceJob } from '@ai/queue';
+import { CallbackNotifier, InferenceClient, JobWaiter, jobTimings, ModelWorker, type InferenceJob } from '@ai/queue';
 import type { DispatcherConfig } from './config';
 import type { DispatcherMetrics } from './metrics';
 import { UpstreamReplicas } from './upstream-replicas';
-
-/** Told what this process's workers do with each job: start it, finish it for good, or give it back for a retry. */
-export interface LocalJobListener {
-  started(model: string, job: InferenceJob): void;
-  finished(model: string, job: InferenceJob, outcome: 'completed' | 'failed'): void;
-  willRetry(model: string, job: InferenceJob): void;
-}
 
 export interface RunningWorkers {
   /**
@@ -22,7 +14,7 @@ export interface RunningWorkers {
   close(force?: boolean): Promise<void>;
 }
 
-/** One BullMQ worker per model, wired to metrics, logs and callbacks. */
+/** One worker per model, sending callbacks and settling this process's synchronous waiters; its events feed metrics and logs. */
 export function startWorkers(
   config: DispatcherConfig,
   deps: {
@@ -34,16 +26,11 @@ export function startWorkers(
     connection: ConnectionOptions;
     /** Where the workers' Redis errors go (logged once per backoff step, not per reconnect attempt). */
     onRedisError: (source: string, error: Error) => void;
-    localJobs?: LocalJobListener;
+    /** The API's synchronous /infer callers in this process, when it serves the API. */
+    waiter?: JobWaiter;
   },
 ): RunningWorkers {
-  const { logger, metrics, notifier, localJobs, connection } = deps;
-  const queueCallback = (url: string, body: JobCallback) => {
-    notifier.notify(url, body).catch((error: Error) => {
-      metrics.callbacks.inc({ status: 'failed' });
-      logger.warn('callback could not be queued', { url, jobId: body.jobId, error: error.message });
-    });
-  };
+  const { logger, metrics, notifier, connection } = deps;
   const observe = (job: InferenceJob) => {
     const model = job.data.model;
     const timings = jobTimings(job);
@@ -52,8 +39,8 @@ export function startWorkers(
     if (timings.inferenceMs !== undefined) metrics.inference.observe({ model }, timings.inferenceMs / 1000);
   };
   const upstreams = new UpstreamReplicas(config, deps.counter, logger);
-  const workers: Worker[] = Object.keys(config.INFERENCE_URLS).map((model) =>
-    startModelWorker({
+  const workers = Object.keys(config.INFERENCE_URLS).map((model) => {
+    const worker = new ModelWorker({
       model,
       connection,
       counter: deps.counter,
@@ -64,15 +51,12 @@ export function startWorkers(
       drainRate: config.DRAIN_RATE,
       stalledIntervalMs: config.STALLED_INTERVAL_MS,
       lockDurationMs: config.LOCK_DURATION_MS,
-      hooks: {
-        active(job) {
-          localJobs?.started(model, job);
-        },
+      waiter: deps.waiter,
+      notifier,
+      events: {
         completed(job) {
           metrics.jobs.inc({ model, status: 'completed' });
           observe(job);
-          if (job.data.callbackUrl) queueCallback(job.data.callbackUrl, jobCallbackOf(job, 'completed'));
-          localJobs?.finished(model, job, 'completed');
         },
         failed(job, error, final) {
           metrics.jobs.inc({ model, status: final ? 'failed' : 'retried' });
@@ -81,9 +65,6 @@ export function startWorkers(
             attempts: job.attemptsMade,
             error: error.message,
           });
-          if (final && job.data.callbackUrl) queueCallback(job.data.callbackUrl, jobCallbackOf(job, 'failed'));
-          if (final) localJobs?.finished(model, job, 'failed');
-          else localJobs?.willRetry(model, job);
         },
         stalled(jobId) {
           metrics.stalled.inc({ model });
@@ -92,10 +73,15 @@ export function startWorkers(
         error(error) {
           deps.onRedisError(`worker ${model}`, error);
         },
+        callbackNotQueued(url, jobId, error) {
+          metrics.callbacks.inc({ status: 'failed' });
+          logger.warn('callback could not be queued', { url, jobId, error: error.message });
+        },
       },
-    }),
-  );
-  for (const [i, model] of Object.keys(config.INFERENCE_URLS).entries()) upstreams.attach(model, workers[i]);
+    });
+    upstreams.attach(model, worker);
+    return worker;
+  });
   void upstreams.start();
   return {
     async close(force = false) {

@@ -75,6 +75,8 @@ async function sampleImage(): Promise<string> {
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('input_rejected');
     expect(refused.body.error.message).toMatch(/answered 400/);
-    expect(refused.body.error.details.jobId).toMatch(/^digits-cnn:/);
+    expect(refused.body.error.details).toMatchObject({ jobId: expect.stringMatching(/^digits-cnn:/), attempts: 1, upstreamStatus: 400 });
+    const status = await fetch(`${dispatcher.url}/jobs/${refused.body.error.details.jobId}`).then((r) => r.json());
+    expect(status).toMatchObject({ state: 'failed', upstreamStatus: 400 });
   });
 });

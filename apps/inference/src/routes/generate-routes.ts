@@ -63,7 +63,7 @@ export function generateRoutes(ctx: InferenceContext): RouteModule {
         const promptTokens = generator.countTokens(body.prompt);
         if (promptTokens > generator.maxTotalTokens) {
           const error = new PromptTooLongError(promptTokens, generator.maxTotalTokens);
-          throw new AppError(400, error.code, `prompt: ${error.message}`, { field: 'prompt', retryable: false });
+          throw new AppError(400, error.code, `prompt: ${error.message}`, { field: 'prompt' });
         }
         ctx.artificialWork();
         const request = { prompt: body.prompt, maxNewTokens: body.max_new_tokens, temperature: body.temperature, topK: body.top_k, seed: body.seed };

@@ -87,6 +87,11 @@ export const JobStatus = z
     attempts: z.number().int().nonnegative(),
     result: z.unknown().optional(),
     failedReason: z.string().optional(),
+    upstreamStatus: z
+      .number()
+      .int()
+      .optional()
+      .describe('For a failed job: the HTTP status the inference service answered its last attempt with (4xx: the input was refused).'),
     timings: JobTimings,
   })
   .meta({ id: 'JobStatus' });
@@ -102,6 +107,7 @@ export const JobCallback = z
     attempts: z.number().int().nonnegative(),
     result: z.unknown().optional(),
     failedReason: z.string().optional(),
+    upstreamStatus: JobStatus.shape.upstreamStatus,
     timings: JobTimings,
   })
   .meta({ id: 'JobCallback' });

@@ -1,14 +1,14 @@
 /**
  * The one error type every route throws. The central error handler turns it into
- * `{ "error": { "code", "message", "field"? } }` with `status`. `retryable` tells callers (the dispatcher)
- * whether trying again can help: a timeout can, a corrupt image cannot.
+ * `{ "error": { "code", "message", "field"? } }` with `status`. Whether a caller should try again follows from the
+ * status alone (isRetryableStatus in @ai/http-client), so a route chooses the status and nothing else.
  */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly options: { field?: string; retryable?: boolean; headers?: Record<string, string>; details?: unknown; cause?: unknown } = {},
+    readonly options: { field?: string; headers?: Record<string, string>; details?: unknown; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
@@ -16,10 +16,6 @@ export class AppError extends Error {
 
   get field(): string | undefined {
     return this.options.field;
-  }
-
-  get retryable(): boolean {
-    return this.options.retryable ?? this.status >= 500;
   }
 
   static badRequest(message: string, field?: string, details?: unknown): AppError {
@@ -36,14 +32,12 @@ export class AppError extends Error {
 
   static tooManyRequests(message: string, retryAfterSeconds: number, code = 'too_many_requests'): AppError {
     return new AppError(429, code, message, {
-      retryable: true,
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
     });
   }
 
   static unavailable(message: string, retryAfterSeconds?: number): AppError {
     return new AppError(503, 'unavailable', message, {
-      retryable: true,
       headers: retryAfterSeconds ? { 'Retry-After': String(Math.ceil(retryAfterSeconds)) } : undefined,
     });
   }

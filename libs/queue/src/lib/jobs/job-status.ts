@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { JobCallback, JobState, JobStatus, JobTimings } from '@ai/contracts';
 import type { InferenceJobData, InferenceJobResult } from './job-types';
 import { publicJobId } from './queue-naming';
@@ -45,6 +45,7 @@ export function jobStatusOf(job: InferenceJob, state: string): JobStatus {
     attempts: job.attemptsMade,
     ...(result?.output !== undefined && { result: result.output }),
     ...(job.failedReason && { failedReason: job.failedReason }),
+    ...(state === 'failed' && job.data.upstreamStatus !== undefined && { upstreamStatus: job.data.upstreamStatus }),
     timings: jobTimings(job),
   };
 }
@@ -53,4 +54,12 @@ export function jobStatusOf(job: InferenceJob, state: string): JobStatus {
 export function jobCallbackOf(job: InferenceJob, status: 'completed' | 'failed'): JobCallback {
   const { state: _state, ...rest } = jobStatusOf(job, status);
   return { ...rest, status };
+}
+
+/**
+ * Whether a failed attempt was the job's last: BullMQ sets `finishedOn` only when the job moved to the failed set
+ * for good, and an UnrecoverableError ends it whatever attempts are left. Otherwise BullMQ will retry it.
+ */
+export function failedForGood(job: Job, error: Error): boolean {
+  return typeof job.finishedOn === 'number' || error instanceof UnrecoverableError;
 }

@@ -4,7 +4,7 @@ import type { EnqueueAccepted, EnqueueItem, JobStatus } from '@ai/contracts';
 import { JOB_NAME, toJobData, type InferenceJobData, type InferenceJobResult } from './job-types';
 import { jobStatusOf, type InferenceJob } from './job-status';
 import { DEFAULT_QUEUE_PREFIX, idempotentQueueJobId, newQueueJobId, parsePublicJobId, publicJobId } from './queue-naming';
-import { QUEUE_DEFAULTS } from './queue-defaults';
+import { QUEUE_DEFAULTS } from '../queue-defaults';
 
 /** How long finished jobs stay inspectable. */
 export interface RetentionOptions {

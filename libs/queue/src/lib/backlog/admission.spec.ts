@@ -1,7 +1,5 @@
 import { decideAdmission } from './admission';
 import { DrainRateMeter } from './drain-rate-meter';
-import { limiterFor } from './drain-rate-limit';
-import { idempotentQueueJobId, parsePublicJobId, publicJobId, queueKeys } from './queue-naming';
 
 describe('deadline-aware admission', () => {
   const base = { queued: 0, backlog: 0, adding: 1, configuredRate: 2 };
@@ -56,42 +54,5 @@ describe('the drain-rate meter', () => {
     expect(meter.rate()).toBeCloseTo(0.2, 5);
     meter.record(0, 6_000);
     expect(meter.rate()).toBeUndefined();
-  });
-});
-
-describe('the limiter for a drain rate', () => {
-  it('keeps the rate in windows of whole jobs', () => {
-    for (const rate of [0.5, 1, 2, 2.5, 5, 7, 50, 333, 5_000, Math.PI]) {
-      const limiter = limiterFor(rate)!;
-      expect((limiter.max * 1000) / limiter.duration).toBeGreaterThan(rate * 0.97);
-      expect((limiter.max * 1000) / limiter.duration).toBeLessThan(rate * 1.03);
-      expect(limiter.duration).toBeLessThanOrEqual(10_000);
-    }
-    expect(limiterFor(50)).toEqual({ max: 50, duration: 1000 });
-    expect(limiterFor(2.5)).toEqual({ max: 5, duration: 2000 });
-    expect(limiterFor(0.5)).toEqual({ max: 1, duration: 2000 });
-  });
-
-  it('is off for 0 (unlimited)', () => {
-    expect(limiterFor(0)).toBeUndefined();
-  });
-});
-
-describe('queue naming', () => {
-  it('documents the Redis keys KEDA reads', () => {
-    expect(queueKeys('digits-cnn')).toMatchObject({
-      wait: 'bull:digits-cnn:wait',
-      prioritized: 'bull:digits-cnn:prioritized',
-      active: 'bull:digits-cnn:active',
-    });
-  });
-
-  it('round-trips public job ids and hashes idempotency keys into ids BullMQ accepts', () => {
-    expect(parsePublicJobId(publicJobId('tiny-lm', 'abc-1'))).toEqual({ model: 'tiny-lm', queueJobId: 'abc-1' });
-    expect(parsePublicJobId('no-model')).toBeUndefined();
-    const id = idempotentQueueJobId('order:42');
-    expect(id).not.toContain(':');
-    expect(id).toBe(idempotentQueueJobId('order:42'));
-    expect(id).not.toBe(idempotentQueueJobId('order:43'));
   });
 });

@@ -1,8 +1,8 @@
 import type IORedis from 'ioredis';
-import type { ModelQueues } from './model-queues';
-import { backlogOf, queuedOf, readQueueDepth, type QueueDepth } from './backlog-reader';
+import type { ModelQueues } from '../jobs/model-queues';
+import { backlogOf, queuedOf, readQueueDepth, type QueueDepth } from './queue-depth';
 import { DrainRateMeter } from './drain-rate-meter';
-import { DEFAULT_QUEUE_PREFIX, queueKeys } from './queue-naming';
+import { DEFAULT_QUEUE_PREFIX, queueKeys } from '../jobs/queue-naming';
 
 export interface QueueMonitorOptions {
   queues: ModelQueues;

@@ -15,6 +15,8 @@ export interface InferenceJobData {
   enqueuedAt: number;
   /** Random per enqueue call: tells an idempotent duplicate from the job this call added. */
   nonce: string;
+  /** The HTTP status of the inference service's answer to the last failed attempt, when it answered one. */
+  upstreamStatus?: number;
 }
 
 /** What a completed job stores as its return value. */

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { JobCallback } from '@ai/contracts';
-import { startRedisServer, waitFor, type RunningRedisServer } from '@ai/local-stack';
+import { freePort, startRedisServer, waitFor, type RunningRedisServer } from '@ai/local-stack';
 import { CallbackAllowlist } from './callback-allowlist';
-import { CALLBACK_QUEUE, CallbackNotifier, type CallbackOutcome } from './callback-notifier';
+import { CALLBACK_QUEUE, CallbackNotifier, postCallback, type CallbackOutcome } from './callback-notifier';
 import { workerRedisOptions } from '@ai/redis-link';
 
 /** A receiver that answers 503 while `down()` says so and records the job ids it accepted. */
@@ -123,6 +123,50 @@ describe('the callback notifier', () => {
     } finally {
       await second.close();
       await target.close();
+    }
+  });
+});
+
+/** A server answering each path with a fixed status (and headers); counts its hits. */
+async function answering(routes: Record<string, [number, Record<string, string>?]>) {
+  const hits: string[] = [];
+  const server = createServer(async (req, res) => {
+    for await (const _chunk of req) void _chunk;
+    hits.push(req.url ?? '');
+    const [status, headers] = routes[req.url ?? ''] ?? [404];
+    res.writeHead(status, headers).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('one callback delivery', () => {
+  const body: JobCallback = { jobId: 'm:1', model: 'm', status: 'completed', attempts: 1, timings: { enqueuedAt: 1 } };
+
+  it('is delivered on a 2xx, and worth retrying on a 5xx or a refused connection', async () => {
+    const receiver = await answering({ '/ok': [204], '/busy': [503] });
+    try {
+      expect(await postCallback(`${receiver.url}/ok`, body, 2_000)).toEqual({ delivered: true });
+      expect(await postCallback(`${receiver.url}/busy`, body, 2_000)).toEqual({ delivered: false, retryable: true, detail: 'status 503' });
+      expect(await postCallback(`http://127.0.0.1:${await freePort()}/cb`, body, 2_000)).toMatchObject({ delivered: false, retryable: true });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('never follows a redirect, so an allowed host cannot bounce the callback elsewhere, and does not retry it', async () => {
+    const target = await answering({ '/x': [204] });
+    const bouncer = await answering({ '/cb': [307, { location: `http://127.0.0.2:${new URL(target.url).port}/x` }] });
+    try {
+      expect(await postCallback(`${bouncer.url}/cb`, body, 2_000)).toEqual({ delivered: false, retryable: false, detail: 'status 307' });
+      expect(bouncer.hits).toHaveLength(1);
+      expect(target.hits).toHaveLength(0);
+    } finally {
+      await Promise.all([bouncer.close(), target.close()]);
     }
   });
 });

@@ -1,11 +1,9 @@
 import IORedis from 'ioredis';
 import { startRedisServer, waitFor, type RunningRedisServer } from '@ai/local-stack';
-import type { Worker } from 'bullmq';
-import { ModelQueues } from './model-queues';
-import { QueueMonitor } from './queue-monitor';
-import { startModelWorker } from './model-worker';
 import { workerRedisOptions } from '@ai/redis-link';
-import type { InferenceCaller } from './job-processor';
+import { QueueMonitor } from '../backlog/queue-monitor';
+import { ModelQueues } from './model-queues';
+import { ModelWorker, type InferenceCaller } from './model-worker';
 
 describe('model queues on a real Redis', () => {
   let redis: RunningRedisServer;
@@ -55,7 +53,7 @@ describe('model queues on a real Redis', () => {
     ]);
     const monitor = new QueueMonitor({ queues, redis: client, prefix, intervalMs: 100 });
     await monitor.start();
-    const worker: Worker = startModelWorker({ model: 'm', connection: workerRedisOptions(redis.url), counter: client, client: caller, prefix, concurrency: 1 });
+    const worker = new ModelWorker({ model: 'm', connection: workerRedisOptions(redis.url), counter: client, client: caller, prefix, concurrency: 1 });
     try {
       await waitFor('all three jobs', () => order.length === 3);
       expect(order).toEqual([0, 10, 30]);

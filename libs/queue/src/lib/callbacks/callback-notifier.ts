@@ -1,13 +1,33 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { JobCallback } from '@ai/contracts';
+import { HttpClient, isRetryableStatus, toRequestId } from '@ai/http-client';
 import type { CallbackAllowlist } from './callback-allowlist';
-import { postCallback } from './callback-delivery';
-import { failedForGood } from './final-failure';
-import { DEFAULT_QUEUE_PREFIX } from './queue-naming';
-import { QUEUE_DEFAULTS } from './queue-defaults';
+import { failedForGood } from '../jobs/job-status';
+import { DEFAULT_QUEUE_PREFIX } from '../jobs/queue-naming';
+import { QUEUE_DEFAULTS } from '../queue-defaults';
 
 /** The queue holding callbacks to deliver; model names start with a letter or digit, so none can take it. */
 export const CALLBACK_QUEUE = '_callbacks';
+
+/** One keep-alive pool for every callback sent from this process. */
+const http = new HttpClient();
+
+/** How one delivery went: delivered, or not, and whether trying again could change that. */
+export type CallbackAttempt = { delivered: true } | { delivered: false; retryable: boolean; detail: string };
+
+/**
+ * POSTs a JobCallback once. Redirects are never followed (a redirect could point anywhere, defeating the
+ * allowlist), so a 3xx is a failure, and like a 4xx it will not change on retry (isRetryableStatus).
+ */
+export async function postCallback(url: string, body: JobCallback, timeoutMs: number): Promise<CallbackAttempt> {
+  try {
+    const response = await http.request('POST', new URL(url), { body: JSON.stringify(body), headers: { 'x-request-id': toRequestId(body.jobId) }, timeoutMs });
+    if (response.ok) return { delivered: true };
+    return { delivered: false, retryable: isRetryableStatus(response.status), detail: `status ${response.status}` };
+  } catch (error) {
+    return { delivered: false, retryable: true, detail: String((error as Error)?.message ?? error) };
+  }
+}
 
 interface CallbackJobData {
   url: string;

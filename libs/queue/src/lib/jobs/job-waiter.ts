@@ -1,8 +1,21 @@
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
-import type { JobStatus } from '@ai/contracts';
-import { DEFAULT_QUEUE_PREFIX } from './queue-naming';
+import type { EnqueueAccepted, JobStatus } from '@ai/contracts';
+import { jobStatusOf, type InferenceJob } from './job-status';
+import type { ModelQueues } from './model-queues';
+import { DEFAULT_QUEUE_PREFIX, parsePublicJobId } from './queue-naming';
 
 export type WaitOutcome = 'completed' | 'failed' | 'timeout';
+
+/** How a synchronous submission ended: the job's final status, or still running when the wait ran out. */
+export type SyncOutcome = { outcome: 'completed' | 'failed'; jobId: string; status: JobStatus } | { outcome: 'timeout'; jobId: string };
+
+/** The queue could not be listened to or read back, so a synchronous caller cannot learn how its job ends. */
+export class QueueUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueueUnavailableError';
+  }
+}
 
 export interface WaitResult {
   outcome: WaitOutcome;
@@ -11,7 +24,8 @@ export interface WaitResult {
 }
 
 export interface JobWaiterOptions {
-  models: readonly string[];
+  /** The queues whose jobs are waited for; finished jobs are read back from them. */
+  queues: ModelQueues;
   /** Connection options; each model's event listener opens its own blocking connection. */
   connection: ConnectionOptions;
   prefix?: string;
@@ -34,6 +48,36 @@ export class JobWaiter {
   private closed = false;
 
   constructor(private readonly options: JobWaiterOptions) {}
+
+  /**
+   * Adds one job with `submit` and waits for its end (the synchronous /infer). It listens to the model's event
+   * stream before submitting, so the end cannot be missed (bounded by `listenTimeoutMs`: Redis may be down); an
+   * idempotent duplicate may have finished before anyone listened, so its state is read once; when `timeoutMs` runs
+   * out, the state is read once more, since news of the end can be missed (Redis restarted under the listener, or a
+   * local attempt lost its lock and another replica finished the job). Whatever `submit` throws passes through;
+   * QueueUnavailableError when the listener does not start or a finished job cannot be read back.
+   */
+  async submitAndWait(model: string, submit: () => Promise<EnqueueAccepted>, timeoutMs: number, listenTimeoutMs = 2_000): Promise<SyncOutcome> {
+    // An unknown model is refused by `submit`; there is nothing to listen to.
+    if (this.options.queues.has(model)) await this.listening(model, listenTimeoutMs);
+    const accepted = await submit();
+    const { jobId } = accepted;
+    const queueJobId = (parsePublicJobId(jobId) as { queueJobId: string }).queueJobId;
+    const finished = this.wait(model, queueJobId, timeoutMs);
+    if (accepted.duplicate) {
+      const done = await this.finishedStatus(jobId);
+      if (done) this.settle(model, queueJobId, done.state, done);
+    }
+    const waited = await finished;
+    let status = waited.status;
+    if (waited.outcome === 'timeout') {
+      status = await this.finishedStatus(jobId).catch(() => undefined);
+      if (!status) return { outcome: 'timeout', jobId };
+    }
+    status ??= await this.options.queues.status(jobId).catch(() => undefined);
+    if (status?.state !== 'completed' && status?.state !== 'failed') throw new QueueUnavailableError(`job ${jobId} finished but could not be read back`);
+    return { outcome: status.state, jobId, status };
+  }
 
   /**
    * Resolves when the job completes or finally fails, or with 'timeout' after `timeoutMs`. Call `ready`
@@ -82,13 +126,34 @@ export class JobWaiter {
   }
 
   /** A worker in this process finished the job for good, with its final status in hand. */
-  workerFinished(model: string, queueJobId: string, outcome: 'completed' | 'failed', status: JobStatus): void {
-    this.settle(model, queueJobId, outcome, status);
+  workerFinished(model: string, job: InferenceJob, outcome: 'completed' | 'failed'): void {
+    const queueJobId = String(job.id);
+    if (this.waitsFor(model, queueJobId)) this.settle(model, queueJobId, outcome, jobStatusOf(job, outcome));
   }
 
   /** The attempt in this process failed and will be retried, possibly elsewhere: listen to the stream again. */
   workerWillRetry(model: string, queueJobId: string): void {
     this.runningHere.delete(`${model}\n${queueJobId}`);
+  }
+
+  /** Starts the model's listener, or throws QueueUnavailableError when it is not listening within `timeoutMs`. */
+  private async listening(model: string, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const listening = await Promise.race([
+      this.ready(model).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!listening) throw new QueueUnavailableError(`could not listen to the events of queue ${model} within ${timeoutMs} ms`);
+  }
+
+  /** The job's status when it has completed or finally failed; undefined while it is still on its way. */
+  private async finishedStatus(jobId: string): Promise<(JobStatus & { state: 'completed' | 'failed' }) | undefined> {
+    const status = await this.options.queues.status(jobId);
+    return status?.state === 'completed' || status?.state === 'failed' ? (status as JobStatus & { state: 'completed' | 'failed' }) : undefined;
   }
 
   private settleFromStream(model: string, queueJobId: string, outcome: WaitOutcome): void {

@@ -1,9 +1,7 @@
-import { UnrecoverableError } from 'bullmq';
 import type { InferenceTimings } from '@ai/contracts';
-import { HttpClient, HttpTimeout, toRequestId, type HttpAnswer } from '@ai/http-client';
-import type { InferenceTask } from './job-types';
-import { RetryableUpstreamError } from './upstream-error';
-import { QUEUE_DEFAULTS } from './queue-defaults';
+import { HttpClient, HttpTimeout, isRetryableStatus, toRequestId, type HttpAnswer } from '@ai/http-client';
+import type { InferenceTask } from '../jobs/job-types';
+import { QUEUE_DEFAULTS } from '../queue-defaults';
 
 /** The inference endpoint for each kind of input. */
 export const TASK_PATHS: Record<InferenceTask, string> = { infer: '/infer', predict: '/predict', generate: '/generate' };
@@ -27,7 +25,22 @@ export interface InferenceCallResult {
   server?: InferenceTimings;
 }
 
-const RETRYABLE_STATUS = new Set([408, 425, 429]);
+/**
+ * A failed call to the inference service. `status` is the HTTP status it answered with, undefined when no answer
+ * came back (timeout, refused or reset connection); `retryable` is isRetryableStatus's verdict, always true
+ * without an answer. The worker turns a non-retryable one into a failure at once and keeps the status on the job.
+ */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UpstreamError';
+  }
+}
 
 /** One keep-alive pool for every model's calls in this process. */
 const http = new HttpClient();
@@ -51,7 +64,7 @@ export class InferenceClient {
   }
 
   /**
-   * POSTs `body` to the task's endpoint; throws RetryableUpstreamError or UnrecoverableError on failure. With
+   * POSTs `body` to the task's endpoint; throws UpstreamError on failure. With
    * several URLs, a refused connection (the request never reached a server, e.g. a replica shutting down) moves
    * on to the next URL at once instead of spending one of the job's attempts. `requestId` (the job id) goes
    * out as X-Request-Id, so the inference service logs the same id as the dispatcher.
@@ -59,7 +72,7 @@ export class InferenceClient {
   async call(task: InferenceTask, body: unknown, signal?: AbortSignal, requestId?: string): Promise<InferenceCallResult> {
     const payload = JSON.stringify(body);
     const urls = this.urls();
-    if (urls.length === 0) throw new RetryableUpstreamError('no inference replica is registered for this model');
+    if (urls.length === 0) throw new UpstreamError('no inference replica is registered for this model', undefined, true);
     for (let tried = 1; ; tried += 1) {
       // The set may have changed size since the last call.
       const at = this.next % urls.length;
@@ -68,7 +81,7 @@ export class InferenceClient {
       try {
         return await this.post(base, TASK_PATHS[task], payload, signal, requestId);
       } catch (error) {
-        if (!(error instanceof RetryableUpstreamError && isConnectionRefused(error.cause)) || tried >= urls.length) throw error;
+        if (!(error instanceof UpstreamError && isConnectionRefused(error.cause)) || tried >= urls.length) throw error;
       }
     }
   }
@@ -82,34 +95,21 @@ export class InferenceClient {
       answer = await http.request('POST', new URL(url), { body: payload, headers, signal, timeoutMs: this.timeoutMs });
     } catch (error) {
       const reason = error instanceof HttpTimeout ? error.message : `connection failed: ${describe(error)}`;
-      throw new RetryableUpstreamError(`${url} ${reason}`, undefined, { cause: error });
+      throw new UpstreamError(`${url} ${reason}`, undefined, true, { cause: error });
     }
     const { status, ok } = answer;
     const text = answer.body.toString('utf8');
     const inferenceMs = performance.now() - started;
-    if (!ok) {
-      const message = `${url} answered ${status}: ${errorMessage(text)}`;
-      if (status >= 500 || RETRYABLE_STATUS.has(status)) throw new RetryableUpstreamError(message, status);
-      throw new UnrecoverableError(message);
-    }
+    if (!ok) throw new UpstreamError(`${url} answered ${status}: ${errorMessage(text)}`, status, isRetryableStatus(status));
     let output: unknown;
     try {
       output = JSON.parse(text);
     } catch {
-      throw new RetryableUpstreamError(`${url} answered ${status} with a body that is not JSON`, status);
+      throw new UpstreamError(`${url} answered ${status} with a body that is not JSON`, status, true);
     }
     const server = (output as { timings?: unknown } | null)?.timings;
     return { output, inferenceMs, upstream: base, ...(isInferenceTimings(server) && { server }) };
   }
-}
-
-/**
- * Whether a job's failure reason says inference answered it with a 4xx, i.e. refused the input itself: the request
- * is at fault. Reads the message `post` writes, so the format is known in one place.
- */
-export function inputRejectedUpstream(failedReason: string): boolean {
-  const status = Number(/ answered (\d{3})\b/.exec(failedReason)?.[1]);
-  return status >= 400 && status < 500;
 }
 
 /** Only /infer and /predict report batch timings; /generate reports token timings, kept in the output. */
