@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { createTempRepository, type TempRepository } from '../../test/fixture-models';
 import { availableParallelism } from 'node:os';
 import { AUTO_MAX_INSTANCES, loadModel } from './loaded-model';
-import { WorkerSession } from './worker-session';
+import { WorkerSession } from './sessions/worker-session';
 
 describe('loadModel', () => {
   let repo: TempRepository;

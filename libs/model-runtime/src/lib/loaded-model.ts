@@ -2,16 +2,16 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, TensorSpec } from '@ai/contracts';
-import { BufferPool } from './buffer-pool';
-import { DynamicBatcher, type BatchedResult, type BatchFeeds, type TensorMap } from './dynamic-batcher';
-import { ModelRepositoryError } from './model-repository-error';
-import { autoCompleteModelVersion } from './model-auto-complete';
-import type { ModelLocation, ModelVersion } from './model-repository';
-import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './session-factory';
-import { SessionPool } from './session-pool';
-import { onSimulatedDevice, type SimulatedDevice } from './simulated-device';
-import { usableCores } from './usable-cores';
-import { WorkerSession, type RunnableSession } from './worker-session';
+import { BufferPool } from './sessions/buffer-pool';
+import { DynamicBatcher, type BatchedResult, type BatchFeeds, type TensorMap } from './batching/dynamic-batcher';
+import { ModelRepositoryError } from './errors';
+import { autoCompleteModelVersion } from './repository/model-auto-complete';
+import type { ModelLocation, ModelVersion } from './repository/model-repository';
+import { createInferenceSession, type ExecutionProvider, type ProviderPreference, type SessionOptions } from './sessions/session-factory';
+import { SessionPool } from './sessions/session-pool';
+import { onSimulatedDevice, type SimulatedDevice } from './sessions/simulated-device';
+import { usableCores } from './sessions/usable-cores';
+import { WorkerSession, type RunnableSession } from './sessions/worker-session';
 
 export interface LoadModelOptions extends ModelLocation {
   /** The version already resolved (e.g. to choose routes by task first); otherwise the location is auto-completed. */

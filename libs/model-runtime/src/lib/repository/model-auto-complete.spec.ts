@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempRepository, tinyConvClassifier, type TempRepository } from '../../test/fixture-models';
-import { loadModel } from './loaded-model';
+import { createTempRepository, tinyConvClassifier, type TempRepository } from '../../../test/fixture-models';
+import { loadModel } from '../loaded-model';
 import { autoCompleteModelVersion } from './model-auto-complete';
 
 describe('a model folder holding only model.onnx (and labels.txt)', () => {

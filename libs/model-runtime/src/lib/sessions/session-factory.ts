@@ -1,7 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { BufferPool } from './buffer-pool';
-import { firstLine } from './error-message';
-import { SessionLoadError } from './session-load-error';
+import { firstLine, SessionLoadError } from '../errors';
 import { WorkerSession, type RunnableSession } from './worker-session';
 
 /** `auto` tries CUDA and falls back to CPU; `cpu` and `cuda` force one (a forced CUDA that fails is an error). */

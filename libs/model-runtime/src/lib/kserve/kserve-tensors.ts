@@ -1,8 +1,8 @@
 import { endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { TensorDataType, TensorSpec, V2Datatype, V2RequestInput, V2ResponseOutput, V2TensorMetadata } from '@ai/contracts';
-import { BadInputError } from './bad-input-error';
-import type { DeferredTensor } from './dynamic-batcher';
+import { BadInputError } from '../errors';
+import type { DeferredTensor } from '../batching/dynamic-batcher';
 
 const TO_V2: Record<TensorDataType, V2Datatype> = { float32: 'FP32', int64: 'INT64', int32: 'INT32', uint8: 'UINT8' };
 const FROM_ORT: Partial<Record<ort.Tensor.Type, V2Datatype>> = {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { completeModelConfig } from './model-config-completion';
-import { ModelRepositoryError } from './model-repository-error';
+import { ModelRepositoryError } from '../errors';
 import { locateModelVersion, modelVersionOf, type ModelLocation, type ModelVersion } from './model-repository';
 import { readModelSignature } from './model-signature';
 

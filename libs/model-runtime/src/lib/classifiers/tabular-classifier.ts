@@ -1,8 +1,8 @@
 import type { PredictResponse } from '@ai/contracts';
 import { topK } from './probabilities';
 import { classifyRow } from './classify-row';
-import { toFeatureRow } from './feature-vector';
-import type { LoadedModel } from './loaded-model';
+import { BadInputError } from '../errors';
+import type { LoadedModel } from '../loaded-model';
 
 export type TabularPrediction = Omit<PredictResponse, 'model' | 'version'>;
 
@@ -36,4 +36,15 @@ export function createTabularClassifier(model: LoadedModel): TabularClassifier {
       };
     },
   };
+}
+
+/** Checks a flat feature vector against the model's input length and packs it for onnxruntime. */
+export function toFeatureRow(features: readonly number[], expectedLength: number, field = 'features'): Float32Array {
+  if (features.length !== expectedLength) {
+    throw new BadInputError(`${field}: expected ${expectedLength} values, got ${features.length}`, field, 'wrong_feature_length');
+  }
+  for (let i = 0; i < features.length; i += 1) {
+    if (!Number.isFinite(features[i])) throw new BadInputError(`${field}.${i}: must be a finite number`, `${field}.${i}`);
+  }
+  return Float32Array.from(features);
 }

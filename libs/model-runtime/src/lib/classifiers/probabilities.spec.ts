@@ -1,5 +1,5 @@
 import { softmax, topK } from './probabilities';
-import { toFeatureRow } from './feature-vector';
+import { toFeatureRow } from './tabular-classifier';
 
 describe('classification post-processing', () => {
   it('softmax sums to one and survives large logits', () => {

@@ -1,6 +1,6 @@
-import { createTempRepository, type TempRepository } from '../../test/fixture-models';
+import { createTempRepository, type TempRepository } from '../../../test/fixture-models';
 import { createInferenceSession } from './session-factory';
-import { SessionLoadError } from './session-load-error';
+import { SessionLoadError } from '../errors';
 
 // This machine has no CUDA libraries, which is exactly the case the fallback exists for.
 describe('session factory', () => {

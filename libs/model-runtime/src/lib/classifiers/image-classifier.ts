@@ -1,10 +1,10 @@
 import type { InferResponse } from '@ai/contracts';
 import { topK } from './probabilities';
 import { toProbabilities } from './classify-row';
-import type { DeferredTensor } from './dynamic-batcher';
-import { createImageDecoder, createPixelWriter } from './image-preprocessor';
-import type { LoadedModel } from './loaded-model';
-import { StageClock } from './request-stages';
+import type { DeferredTensor } from '../batching/dynamic-batcher';
+import { createImageDecoder, createPixelWriter } from '../images/image-preprocessor';
+import type { LoadedModel } from '../loaded-model';
+import { StageClock } from '../batching/request-stages';
 
 export interface ImageClassifierOptions {
   /** Largest width × height decoded (decompression-bomb guard). */

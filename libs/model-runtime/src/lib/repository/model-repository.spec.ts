@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempRepository, type TempRepository } from '../../test/fixture-models';
+import { createTempRepository, type TempRepository } from '../../../test/fixture-models';
 import { listModelVersions, resolveModelVersion } from './model-repository';
-import { ModelRepositoryError } from './model-repository-error';
+import { ModelRepositoryError } from '../errors';
 
 describe('model repository', () => {
   let repo: TempRepository;

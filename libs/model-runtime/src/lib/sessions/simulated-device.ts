@@ -1,4 +1,4 @@
-import type { TensorMap } from './dynamic-batcher';
+import type { TensorMap } from '../batching/dynamic-batcher';
 
 /**
  * A stand-in accelerator: each batch occupies its instance for `perBatchMs + perItemMs × rows` milliseconds, held by a

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { SeededRandom } from '@ai/seeded-random';
-import { tinyConvClassifier } from '../../test/fixture-models';
-import { DynamicBatcher, type TensorMap } from './dynamic-batcher';
+import { tinyConvClassifier } from '../../../test/fixture-models';
+import { DynamicBatcher, type TensorMap } from '../batching/dynamic-batcher';
 import { onSimulatedDevice } from './simulated-device';
 
 const image = (rng: SeededRandom) =>

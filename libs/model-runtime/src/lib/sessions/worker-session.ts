@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { BufferPool } from './buffer-pool';
-import type { TensorMap } from './dynamic-batcher';
+import type { TensorMap } from '../batching/dynamic-batcher';
 
 /** What the serving code needs of a session, whichever thread it runs on. `ort.InferenceSession` satisfies it. */
 export interface RunnableSession {

@@ -1,5 +1,5 @@
 import { firstProblem, ModelConfig, TensorDataType, type ModelTask, type TensorSpec } from '@ai/contracts';
-import { ModelRepositoryError } from './model-repository-error';
+import { ModelRepositoryError } from '../errors';
 import type { ModelSignature, SignatureTensor } from './model-signature';
 
 /** What a version folder offers towards its config: config.json (possibly partial), the model's own signature, labels.txt. */

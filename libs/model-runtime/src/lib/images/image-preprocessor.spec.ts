@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { ImagePreprocessing } from '@ai/contracts';
-import { BadInputError } from './bad-input-error';
+import { BadInputError } from '../errors';
 import { createImagePreprocessor, createPixelWriter } from './image-preprocessor';
 
 /** A 2×2 RGB image: red, green / blue, white. */

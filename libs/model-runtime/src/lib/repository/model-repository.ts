@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { firstProblem, ModelConfig } from '@ai/contracts';
-import { ModelRepositoryError } from './model-repository-error';
+import { ModelRepositoryError } from '../errors';
 
 /** Where to find one model version: a repository, a name and an optional version, or a version folder. */
 export interface ModelLocation {

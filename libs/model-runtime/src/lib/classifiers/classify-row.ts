@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { InferenceTimings } from '@ai/contracts';
 import { softmax } from './probabilities';
-import type { LoadedModel } from './loaded-model';
+import type { LoadedModel } from '../loaded-model';
 
 /** Class probabilities of one input row, and how it was served. */
 export interface RowClassification {

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { ModelRepositoryError } from './model-repository-error';
+import { ModelRepositoryError } from '../errors';
 
 /** One input or output as the ONNX file declares it: element type as onnxruntime names it, -1 for a symbolic dimension. */
 export interface SignatureTensor {

@@ -1,4 +1,4 @@
-import type { TensorMap } from './dynamic-batcher';
+import type { TensorMap } from '../batching/dynamic-batcher';
 import { WorkerSession, type RunnableSession } from './worker-session';
 
 export interface SessionPoolOptions {

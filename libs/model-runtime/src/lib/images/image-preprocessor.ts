@@ -1,7 +1,6 @@
 import sharp from 'sharp';
 import type { ImagePreprocessing } from '@ai/contracts';
-import { BadInputError } from './bad-input-error';
-import { firstLine } from './error-message';
+import { BadInputError, firstLine } from '../errors';
 import { createExactSizePngDecoder } from './exact-size-png';
 
 /** Decoded formats; anything else (SVG, TIFF, GIF, ...) is refused before decoding. */

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { TensorMap } from './dynamic-batcher';
+import type { TensorMap } from '../batching/dynamic-batcher';
 import { SessionPool } from './session-pool';
 import type { RunnableSession } from './worker-session';
 
