@@ -1,51 +1,23 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Express, NextFunction, Request, Response } from 'express';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
-import { AppError, createHttpApp, listen } from '@ai/http-server';
+import { createHttpApp, listen, type RouteModule } from '@ai/http-server';
 import { CallbackAllowlist, CallbackNotifier, JobWaiter, ModelQueues, QueueMonitor } from '@ai/queue';
 import { workerRedisOptions } from '@ai/redis-link';
 import type { DispatcherConfig } from './config';
 import type { ApiContext } from './api-context';
 import { createDispatcherMetrics } from './metrics';
-import { dispatcherOpenApi } from './openapi';
 import { connectRedis, type RedisLink } from './redis-link';
 import { startWorkers, type RunningWorkers } from './workers';
-import { mountHealthRoutes } from './routes/health';
-import { mountEnqueueRoutes } from './routes/enqueue';
-import { mountJobRoutes } from './routes/jobs';
-import { mountInferRoutes } from './routes/infer';
+import { apiGuards } from './routes/api-guards';
+import { healthRoutes } from './routes/health';
+import { enqueueRoutes } from './routes/enqueue';
+import { jobRoutes } from './routes/jobs';
+import { inferRoutes } from './routes/infer';
 
 export interface RunningDispatcher {
   url: string;
   port: number;
   /** Graceful: stops taking jobs and requests, finishes active ones, closes every connection. */
   stop(): Promise<void>;
-}
-
-/**
- * Requires `Authorization: Bearer <key>` on the API routes when API_KEYS is set. Keys are compared as SHA-256
- * digests with timingSafeEqual, so neither the time taken nor an early length mismatch tells a caller how much of
- * a guess was right; every configured key is checked on every request.
- */
-function requireApiKey(keys: readonly string[]) {
-  const digest = (key: string) => createHash('sha256').update(key).digest();
-  const allowed = keys.map(digest);
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const key = req.header('authorization')?.replace(/^Bearer\s+/i, '');
-    const given = digest(key ?? '');
-    let match = false;
-    for (const candidate of allowed) match = timingSafeEqual(candidate, given) || match;
-    next(key && match ? undefined : AppError.unauthorized());
-  };
-}
-
-/** Answers 503 (naming Redis, with Retry-After) at once while Redis is unreachable, instead of letting the route wait. */
-function requireRedis(link: RedisLink, refused: (req: Request) => void) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (link.availability.up) return next();
-    refused(req);
-    next(link.unavailable());
-  };
 }
 
 /**
@@ -148,20 +120,17 @@ export async function start(config: DispatcherConfig, options: StartOptions = {}
     void apiParts?.monitor.sample();
   });
 
-  const app = createHttpApp({ logger, registry, openapi: dispatcherOpenApi(), jsonLimitBytes: config.BODY_LIMIT_BYTES }, (routes: Express) => {
-    mountHealthRoutes(routes, { config, redis, availability, startedAt, draining: () => draining });
-    if (!api) return;
-    if (config.API_KEYS.length > 0) routes.use(['/enqueue', '/infer', '/jobs', '/dead-letter'], requireApiKey(config.API_KEYS));
-    routes.use(
-      ['/enqueue', '/infer', '/jobs', '/dead-letter'],
-      requireRedis(link, (req) => {
-        if (req.method === 'POST') metrics.rejected.inc({ reason: 'unavailable' });
-      }),
-    );
-    mountEnqueueRoutes(routes, api);
-    mountJobRoutes(routes, api);
-    mountInferRoutes(routes, api);
-  });
+  const routes: RouteModule[] = [healthRoutes({ config, redis, availability, startedAt, draining: () => draining })];
+  if (api) routes.push(apiGuards(api), enqueueRoutes(api), jobRoutes(api), inferRoutes(api));
+  const app = createHttpApp(
+    {
+      logger,
+      registry,
+      api: { title: 'dispatcher', version: '1', description: 'Queues inference work in Redis (BullMQ) and drains it at a set rate.' },
+      jsonLimitBytes: config.BODY_LIMIT_BYTES,
+    },
+    routes,
+  );
   const server = await listen(app, { port: config.PORT, host: config.HOST });
   logger.info('dispatcher started', {
     url: server.url,

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, type ModelTask } from '@ai/contracts';
+import type { ModelTask } from '@ai/contracts';
 import { createHttpApp, listen } from '@ai/http-server';
 import { autoCompleteModelVersion, loadModel, WorkerSession, type LoadedModel } from '@ai/model-runtime';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
@@ -14,7 +14,7 @@ import { kserveV2Routes } from './routes/kserve-v2-routes';
 import { loadRoutes } from './routes/load-routes';
 import { predictRoutes } from './routes/predict-routes';
 import { registryMembership } from './registry-membership';
-import type { RouteModule } from './routes/route-module';
+import type { ModelRouteModule } from './routes/route-module';
 
 export interface RunningInference {
   url: string;
@@ -33,7 +33,7 @@ export interface StartOptions {
   logger?: Logger;
 }
 
-const TASK_ROUTES: Record<ModelTask, ((ctx: InferenceContext) => RouteModule)[]> = {
+const TASK_ROUTES: Record<ModelTask, ((ctx: InferenceContext) => ModelRouteModule)[]> = {
   'image-classification': [classifyRoutes, kserveV2Routes],
   'tabular-classification': [predictRoutes, kserveV2Routes],
   'text-generation': [generateRoutes, kserveV2Routes],
@@ -58,14 +58,9 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
 
   const modules = [healthRoutes(ctx), ...TASK_ROUTES[version.config.task].map((routes) => routes(ctx))];
   if (config.ENABLE_LOAD_ENDPOINT) modules.push(loadRoutes(ctx));
-  const openapi = buildOpenApiDocument(
-    { title: 'inference', version: '1', description: `Serves ${labels.model} version ${labels.version} (${version.config.task}).` },
-    modules.flatMap((m) => m.docs),
-  );
-  const app = createHttpApp({ logger, registry, openapi, jsonLimitBytes: config.BODY_LIMIT_BYTES }, (app) => {
-    for (const module of modules) module.mount(app);
-    app.use(badInputHandler());
-  });
+  const api = { title: 'inference', version: '1', description: `Serves ${labels.model} version ${labels.version} (${version.config.task}).` };
+  const badInput: ModelRouteModule = { docs: [], mount: (app) => app.use(badInputHandler()) };
+  const app = createHttpApp({ logger, registry, api, jsonLimitBytes: config.BODY_LIMIT_BYTES }, [...modules, badInput]);
   const server = await listen(app, { port: config.PORT, host: config.HOST });
   recordArrivals(server.server);
   logger.info('listening, loading model', { url: server.url, ...labels, dir: version.dir, task: version.config.task, autoCompleted: version.autoCompleted });

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, ErrorBody, GenerateReportRequest, JobCallback, RunLoadTestRequest } from '@ai/contracts';
+import { type RouteDoc, ErrorBody, GenerateReportRequest, JobCallback, RunLoadTestRequest } from '@ai/contracts';
 import { z } from 'zod';
 
 export const RunStarted = z
@@ -6,48 +6,49 @@ export const RunStarted = z
   .meta({ id: 'RunStarted' });
 export const StoredLatency = z.object({ matched: z.boolean() }).meta({ id: 'StoredLatency' });
 
-export function loadTesterOpenApi(): Record<string, unknown> {
-  return buildOpenApiDocument(
-    { title: 'load-tester', version: '1', description: 'Open-loop load tester: starts runs, receives job callbacks, writes reports.' },
-    [
-      {
-        method: 'post',
-        path: '/runLoadTest',
-        summary: 'Start a load test against the dispatcher (answers at once; one run at a time).',
-        request: RunLoadTestRequest,
-        responses: {
-          202: { description: 'started', schema: RunStarted },
-          400: { description: 'invalid body or workload', schema: ErrorBody },
-          409: { description: 'a run is in progress', schema: ErrorBody },
-        },
-      },
-      {
-        method: 'post',
-        path: '/storeLatency',
-        summary: 'Job callback from the dispatcher: the result and timings of one request.',
-        request: JobCallback,
-        responses: { 200: { description: 'stored', schema: StoredLatency }, 400: { description: 'invalid body', schema: ErrorBody } },
-      },
-      {
-        method: 'post',
-        path: '/stopLoadTest',
-        summary: 'Stop the run in progress: unsent requests end as not sent; POST /generateReport then reports what ran.',
-        responses: { 202: { description: 'stopping' }, 409: { description: 'no run in progress', schema: ErrorBody } },
-      },
-      {
-        method: 'post',
-        path: '/generateReport',
-        summary: 'Wait for the current run to end and write its report (summary.json, report.html, PNGs).',
-        request: GenerateReportRequest,
-        responses: {
-          200: { description: 'the summary and the report folder' },
-          400: { description: 'invalid body', schema: ErrorBody },
-          409: { description: 'no run yet', schema: ErrorBody },
-        },
-      },
-      { method: 'get', path: '/healthz', summary: 'Liveness.', responses: { 200: { description: 'ok' } } },
-      { method: 'get', path: '/readyz', summary: 'Readiness: ready as soon as the server listens.', responses: { 200: { description: 'ready' } } },
-      { method: 'get', path: '/health', summary: 'Liveness, and whether a run is in progress.', responses: { 200: { description: 'ok' } } },
-    ],
-  );
-}
+export const LOAD_TESTER_API = {
+  title: 'load-tester',
+  version: '1',
+  description: 'Open-loop load tester: starts runs, receives job callbacks, writes reports.',
+};
+
+export const loadTesterRouteDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/runLoadTest',
+    summary: 'Start a load test against the dispatcher (answers at once; one run at a time).',
+    request: RunLoadTestRequest,
+    responses: {
+      202: { description: 'started', schema: RunStarted },
+      400: { description: 'invalid body or workload', schema: ErrorBody },
+      409: { description: 'a run is in progress', schema: ErrorBody },
+    },
+  },
+  {
+    method: 'post',
+    path: '/storeLatency',
+    summary: 'Job callback from the dispatcher: the result and timings of one request.',
+    request: JobCallback,
+    responses: { 200: { description: 'stored', schema: StoredLatency }, 400: { description: 'invalid body', schema: ErrorBody } },
+  },
+  {
+    method: 'post',
+    path: '/stopLoadTest',
+    summary: 'Stop the run in progress: unsent requests end as not sent; POST /generateReport then reports what ran.',
+    responses: { 202: { description: 'stopping' }, 409: { description: 'no run in progress', schema: ErrorBody } },
+  },
+  {
+    method: 'post',
+    path: '/generateReport',
+    summary: 'Wait for the current run to end and write its report (summary.json, report.html, PNGs).',
+    request: GenerateReportRequest,
+    responses: {
+      200: { description: 'the summary and the report folder' },
+      400: { description: 'invalid body', schema: ErrorBody },
+      409: { description: 'no run yet', schema: ErrorBody },
+    },
+  },
+  { method: 'get', path: '/healthz', summary: 'Liveness.', responses: { 200: { description: 'ok' } } },
+  { method: 'get', path: '/readyz', summary: 'Readiness: ready as soon as the server listens.', responses: { 200: { description: 'ready' } } },
+  { method: 'get', path: '/health', summary: 'Liveness, and whether a run is in progress.', responses: { 200: { description: 'ok' } } },
+];

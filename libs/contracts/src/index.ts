@@ -40,5 +40,5 @@ export {
 } from './lib/kserve-v2';
 export { GenerateReportRequest, RunLoadTestRequest } from './lib/load-tester';
 export { ImagePreprocessing, ModelConfig, ModelName, ModelTask, TensorDataType, TensorSpec } from './lib/model-config';
-export { type RouteDoc, buildOpenApiDocument } from './lib/openapi';
+export { type OpenApiInfo, type RouteDoc, buildOpenApiDocument } from './lib/openapi';
 export { firstProblem } from './lib/validation';

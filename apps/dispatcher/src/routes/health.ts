@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
-import type { DispatcherHealth, DispatcherReadiness, Readiness } from '@ai/contracts';
+import { DispatcherHealth, DispatcherReadiness, Liveness, type Readiness } from '@ai/contracts';
+import type { RouteModule } from '@ai/http-server';
 import type { RedisAvailability } from '@ai/queue';
 import type { DispatcherConfig } from '../config';
 
@@ -18,7 +19,36 @@ export interface HealthSource {
  * and the last error) and GET /health (liveness with the role, Redis state and models). GET /ready is kept as
  * an alias of /readyz for existing deployments.
  */
-export function mountHealthRoutes(app: Express, source: HealthSource): void {
+export function healthRoutes(source: HealthSource): RouteModule {
+  return {
+    docs: [
+      {
+        method: 'get',
+        path: '/healthz',
+        summary: 'Liveness: 200 while the process runs, with or without Redis',
+        responses: { 200: { description: 'Alive', schema: Liveness } },
+      },
+      {
+        method: 'get',
+        path: '/health',
+        summary: 'Liveness with role, Redis state and models',
+        responses: { 200: { description: 'Health', schema: DispatcherHealth } },
+      },
+      {
+        method: 'get',
+        path: '/readyz',
+        summary: 'Ready while Redis answers (also served at /ready)',
+        responses: {
+          200: { description: 'Ready', schema: DispatcherReadiness },
+          503: { description: 'Not ready: `redis: "unreachable"` with `since` and `lastError`, or draining', schema: DispatcherReadiness },
+        },
+      },
+    ],
+    mount: (app) => mountHealthRoutes(app, source),
+  };
+}
+
+function mountHealthRoutes(app: Express, source: HealthSource): void {
   // When the connection looks up but a PING fails (Redis hung), since when.
   let pingFailingSince: number | undefined;
 

@@ -1,16 +1,42 @@
 import type { Express } from 'express';
-import { EnqueueItem } from '@ai/contracts';
-import { AppError, parseOrThrow } from '@ai/http-server';
+import { EnqueueItem, InferTimeout, JobStatus } from '@ai/contracts';
+import { AppError, parseOrThrow, type RouteModule } from '@ai/http-server';
 import { QueueUnavailableError } from '@ai/queue';
 import type { ApiContext } from '../api-context';
 import { acceptJobs } from '../accept-jobs';
+import { errorDoc, redisUnavailableDoc } from './error-docs';
 
 /**
  * POST /infer: the enqueue path, answered when the job is done. The wait is bounded by SYNC_TIMEOUT_MS;
  * then 504 with the job id so the client can poll GET /jobs/:id (the job keeps running). A job the inference
  * service refused (it answered 4xx: the input is at fault) is 422, any other failure 502.
  */
-export function mountInferRoutes(app: Express, ctx: ApiContext): void {
+export function inferRoutes(ctx: ApiContext): RouteModule {
+  return {
+    docs: [
+      {
+        method: 'post',
+        path: '/infer',
+        summary: 'Queue one item and answer when it is done (bounded by SYNC_TIMEOUT_MS)',
+        request: EnqueueItem,
+        responses: {
+          200: { description: 'Completed job', schema: JobStatus },
+          400: errorDoc('Invalid body'),
+          429: errorDoc('Backpressure or deadline admission'),
+          422: errorDoc(
+            'Inference refused the input (it answered 4xx, e.g. not a decodable image; `error.details.upstreamStatus`); the job failed without retries',
+          ),
+          502: errorDoc('The job failed for good'),
+          503: redisUnavailableDoc,
+          504: { description: 'Not done in time; poll GET /jobs/{jobId}', schema: InferTimeout },
+        },
+      },
+    ],
+    mount: (app) => mountInferRoute(app, ctx),
+  };
+}
+
+function mountInferRoute(app: Express, ctx: ApiContext): void {
   app.post('/infer', async (req, res) => {
     const item = parseOrThrow(EnqueueItem, req.body);
     const submit = async () => (await acceptJobs(ctx, [item], (_index, field) => field))[0];

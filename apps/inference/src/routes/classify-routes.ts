@@ -5,7 +5,7 @@ import { createImageClassifier, StageClock, type ImageClassifier } from '@ai/mod
 import { z } from 'zod';
 import type { InferenceContext } from '../inference-context';
 import { arrivalOf } from '../request-arrival';
-import type { RouteModule } from './route-module';
+import type { ModelRouteModule } from './route-module';
 
 const RawImageQuery = z.object({ topK: z.coerce.number().int().min(1).max(1000).default(5) });
 const DATA_URL_PREFIX = /^data:image\/[a-z+.-]+;base64,/;
@@ -33,7 +33,7 @@ function readJsonImage(body: unknown): { image: Buffer; topK: number } {
 }
 
 /** `POST /infer`: an image as base64 JSON or raw `image/*` bytes → top-k labels. */
-export function classifyRoutes(ctx: InferenceContext): RouteModule {
+export function classifyRoutes(ctx: InferenceContext): ModelRouteModule {
   let classifier: ImageClassifier | undefined;
   return {
     docs: [

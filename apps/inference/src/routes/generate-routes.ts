@@ -3,13 +3,13 @@ import { ErrorBody, GenerateRequest, GenerateResponse } from '@ai/contracts';
 import { AppError, parseOrThrow } from '@ai/http-server';
 import { createTextGenerator, PromptTooLongError, type GenerationResult, type TextGenerator } from '@ai/text-generation';
 import type { InferenceContext } from '../inference-context';
-import type { RouteModule } from './route-module';
+import type { ModelRouteModule } from './route-module';
 
 /**
  * `POST /generate` for text-generation models: the whole answer as JSON, or with `stream: true` server-sent events,
  * one `token` event per generated piece of text and a final `done` event carrying the GenerateResponse.
  */
-export function generateRoutes(ctx: InferenceContext): RouteModule {
+export function generateRoutes(ctx: InferenceContext): ModelRouteModule {
   let generator: TextGenerator | undefined;
 
   const toResponse = (result: GenerationResult): GenerateResponse => ({

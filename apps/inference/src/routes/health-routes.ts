@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { InferenceHealth, Liveness, Readiness, type GpuStatus, type RouteDoc } from '@ai/contracts';
 import { probeGpus } from '@ai/model-runtime';
 import type { InferenceContext } from '../inference-context';
-import type { RouteModule } from './route-module';
+import type { ModelRouteModule } from './route-module';
 
 const healthRouteDocs: RouteDoc[] = [
   {
@@ -28,7 +28,7 @@ const healthRouteDocs: RouteDoc[] = [
   },
 ];
 
-export function healthRoutes(ctx: InferenceContext): RouteModule {
+export function healthRoutes(ctx: InferenceContext): ModelRouteModule {
   return { docs: healthRouteDocs, mount: (app) => mountHealthRoutes(app, ctx) };
 }
 

@@ -25,7 +25,7 @@ import type { InferenceContext } from '../inference-context';
 import { toAppError } from '../bad-input-handler';
 import { INFERENCE_HEADER_CONTENT_LENGTH, joinBinaryBody, splitBinaryBody } from '../kserve-binary';
 import { arrivalOf } from '../request-arrival';
-import type { RouteModule } from './route-module';
+import type { ModelRouteModule } from './route-module';
 
 /** Whether an output goes back as binary data: its own `binary_data`, else the request's `binary_data_output`. */
 function wantsBinary(parameters: Record<string, unknown> | undefined, key: string, field: string, fallback: boolean): boolean {
@@ -50,7 +50,7 @@ const VERSIONED = '/v2/models/:name/versions/:version';
  * The KServe / Open Inference Protocol v2 REST endpoints with JSON tensors, for standard clients. Errors use the
  * protocol's own `{ "error": "..." }` body.
  */
-export function kserveV2Routes(ctx: InferenceContext): RouteModule {
+export function kserveV2Routes(ctx: InferenceContext): ModelRouteModule {
   /** 404 unless the path names this process's model (and version, when given). */
   const checkModel = (req: Request) => {
     const { name, version } = req.params as { name: string; version?: string };

@@ -3,14 +3,14 @@ import { ErrorBody, LoadQuery } from '@ai/contracts';
 import { AppError, parseOrThrow } from '@ai/http-server';
 import { burnCpuInWorkers } from '@ai/model-runtime';
 import type { InferenceContext } from '../inference-context';
-import type { RouteModule } from './route-module';
+import type { ModelRouteModule } from './route-module';
 
 /**
  * `GET /load?duration=N`: busy work for N seconds (bounded by MAX_LOAD_SECONDS) to show autoscaling. On CPU it
  * spins a worker thread, so probes stay responsive; on CUDA it runs the model back to back. At most one burn per
  * core runs at once.
  */
-export function loadRoutes(ctx: InferenceContext): RouteModule {
+export function loadRoutes(ctx: InferenceContext): ModelRouteModule {
   let burning = 0;
   const maxConcurrent = availableParallelism();
   return {

@@ -2,10 +2,10 @@ import { ErrorBody, PredictRequest, PredictResponse } from '@ai/contracts';
 import { AppError, parseOrThrow } from '@ai/http-server';
 import { createTabularClassifier, type TabularClassifier } from '@ai/model-runtime';
 import type { InferenceContext } from '../inference-context';
-import type { RouteModule } from './route-module';
+import type { ModelRouteModule } from './route-module';
 
 /** `POST /predict`: a flat feature vector → best label and top 3. */
-export function predictRoutes(ctx: InferenceContext): RouteModule {
+export function predictRoutes(ctx: InferenceContext): ModelRouteModule {
   let classifier: TabularClassifier | undefined;
   return {
     docs: [

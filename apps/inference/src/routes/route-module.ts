@@ -1,11 +1,8 @@
-import type { Express } from 'express';
-import type { RouteDoc } from '@ai/contracts';
+import type { RouteModule } from '@ai/http-server';
 import type { LoadedModel } from '@ai/model-runtime';
 
-/** A group of routes: documented, mounted before the model loads, prepared (and checked) once it has loaded. */
-export interface RouteModule {
-  docs: RouteDoc[];
-  mount(app: Express): void;
+/** The inference service's route modules are mounted before the model loads and prepared (and checked) once it has. */
+export interface ModelRouteModule extends RouteModule {
   /** Builds what the routes need from the loaded model; throwing here fails start-up. */
   onLoaded?(model: LoadedModel): void;
 }

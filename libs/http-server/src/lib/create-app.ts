@@ -2,15 +2,17 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Registry } from 'prom-client';
+import { buildOpenApiDocument, type OpenApiInfo } from '@ai/contracts';
 import type { Logger } from '@ai/observability';
 import { accessLog, requestId } from './request-context';
 import { errorHandler, notFoundHandler } from './error-handler';
+import type { RouteModule } from './route-module';
 
 export interface HttpAppOptions {
   logger: Logger;
   registry: Registry;
-  /** The OpenAPI document served at /openapi.json and rendered at /docs. */
-  openapi: Record<string, unknown>;
+  /** Title, version and description of the OpenAPI document built from the modules' docs (/openapi.json, /docs). */
+  api: OpenApiInfo;
   /** Largest JSON body accepted, in bytes; larger bodies get 413. */
   jsonLimitBytes: number;
   /** Paths whose access logs go to debug (probes, scrapes). */
@@ -19,10 +21,14 @@ export interface HttpAppOptions {
 
 /**
  * The skeleton every app shares: security headers, request ids, access logs, a bounded JSON parser,
- * /metrics, /openapi.json and /docs. Mount routes with `mount`, which also installs the 404 and the
- * central error handler after them.
+ * /metrics, /openapi.json and /docs; then the app's route modules, in order, and after them the 404 and the
+ * central error handler.
  */
-export function createHttpApp(options: HttpAppOptions, mount: (app: Express) => void): Express {
+export function createHttpApp(options: HttpAppOptions, modules: readonly RouteModule[]): Express {
+  const openapi = buildOpenApiDocument(
+    options.api,
+    modules.flatMap((module) => module.docs),
+  );
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -37,11 +43,11 @@ export function createHttpApp(options: HttpAppOptions, mount: (app: Express) => 
     res.send(await options.registry.metrics());
   });
   app.get('/openapi.json', (_req, res) => {
-    res.json(options.openapi);
+    res.json(openapi);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(options.openapi));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
 
-  mount(app);
+  for (const module of modules) module.mount(app);
 
   app.use(notFoundHandler());
   app.use(errorHandler(options.logger, options.registry));
