@@ -4,12 +4,12 @@ import { SingleBar } from 'cli-progress';
 import type { Logger } from '@ai/observability';
 import { parseWorkload, WorkloadParseError } from '@ai/workload';
 import type { RunArgs } from './cli-args';
+import { startCallbackListener, type RunningCallbackListener } from './callback-listener';
 import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
 import { ImageSet } from './image-set';
 import { PromptSet } from './prompt-set';
 import type { RequestBodies } from './request-bodies';
 import { runLoadTest, scheduledRequests, writeLoadTestReport } from './load-test';
-import { start, type RunningLoadTester } from './server';
 import { summaryTable } from './summary-table';
 import type { LoadTesterConfig } from './config';
 
@@ -51,7 +51,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
   }
   const scheduled = scheduledRequests(rates, args['max-images']);
   let stack: EmbeddedStack | undefined;
-  let receiver: RunningLoadTester | undefined;
+  let listener: RunningCallbackListener | undefined;
   try {
     if (!args.target) {
       say('No --target: starting redis-server, inference and dispatcher on this machine ...');
@@ -76,10 +76,12 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     if (options.signal?.aborted) return { exitCode: EXIT.failed };
     const target = args.target ?? stack?.target ?? '';
     if (args.collect === 'callback') {
-      receiver = await start(
-        { ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] },
-        { logger, images: bodies instanceof ImageSet ? bodies : undefined },
-      );
+      listener = await startCallbackListener({
+        port: args['callback-port'],
+        host: args['callback-url'] ? '0.0.0.0' : '127.0.0.1',
+        callbackUrl: args['callback-url'],
+        logger,
+      });
     }
     const carrying = args.prompts ? `prompts from ${args.prompts}, ${args['max-new-tokens']} new tokens each` : `images from ${args.images}`;
     say(
@@ -106,8 +108,8 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
       timeoutMs: args.timeout * 1000,
       maxRequests: args['max-images'],
       reportsDir: resolve(args.out),
-      callbackUrl: receiver?.callbackUrl,
-      receiver: receiver?.receiver,
+      callbackUrl: listener?.callbackUrl,
+      receiver: listener?.receiver,
       prometheusUrl: options.config.PROMETHEUS_URL,
       embedded: !args.target,
       ...(stack && { scaler: stack.scaler, scalingPolicy: stack.policyDescription, simulatedDevice: stack.simulatedDevice }),
@@ -129,7 +131,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     say(error instanceof RedisMissingError ? error.message : `load test failed: ${(error as Error).message}`);
     return { exitCode: EXIT.failed };
   } finally {
-    await receiver?.stop();
+    await listener?.stop();
     await stack?.stop();
   }
 }

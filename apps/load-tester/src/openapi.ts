@@ -1,10 +1,19 @@
-import { buildOpenApiDocument, ErrorBody, GenerateReportRequest, JobCallback, RunLoadTestRequest } from '@ai/contracts';
+import { buildOpenApiDocument, ErrorBody, GenerateReportRequest, JobCallback, RunLoadTestRequest, type RouteDoc } from '@ai/contracts';
 import { z } from 'zod';
 
 export const RunStarted = z
   .object({ runId: z.string(), scheduled: z.number().int(), seconds: z.number().int(), reportDir: z.string() })
   .meta({ id: 'RunStarted' });
 export const StoredLatency = z.object({ matched: z.boolean() }).meta({ id: 'StoredLatency' });
+
+/** POST /storeLatency, served by the server mode and by a CLI run's callback listener. */
+export const STORE_LATENCY_ROUTE: RouteDoc = {
+  method: 'post',
+  path: '/storeLatency',
+  summary: 'Job callback from the dispatcher: the result and timings of one request.',
+  request: JobCallback,
+  responses: { 200: { description: 'stored', schema: StoredLatency }, 400: { description: 'invalid body', schema: ErrorBody } },
+};
 
 export function loadTesterOpenApi(): Record<string, unknown> {
   return buildOpenApiDocument(
@@ -21,13 +30,7 @@ export function loadTesterOpenApi(): Record<string, unknown> {
           409: { description: 'a run is in progress', schema: ErrorBody },
         },
       },
-      {
-        method: 'post',
-        path: '/storeLatency',
-        summary: 'Job callback from the dispatcher: the result and timings of one request.',
-        request: JobCallback,
-        responses: { 200: { description: 'stored', schema: StoredLatency }, 400: { description: 'invalid body', schema: ErrorBody } },
-      },
+      STORE_LATENCY_ROUTE,
       {
         method: 'post',
         path: '/stopLoadTest',

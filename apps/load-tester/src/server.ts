@@ -1,22 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { GenerateReportRequest, JobCallback, RunLoadTestRequest } from '@ai/contracts';
+import { GenerateReportRequest, RunLoadTestRequest } from '@ai/contracts';
 import { AppError, createHttpApp, listen, parseOrThrow } from '@ai/http-server';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { createReportDirectory } from '@ai/report';
 import { parseWorkload, WorkloadParseError } from '@ai/workload';
-import { Counter, Gauge } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { mountStoreLatency } from './callback-listener';
 import { CallbackReceiver } from './callback-receiver';
 import type { LoadTesterConfig } from './config';
 import { TEXT_MODEL } from './cli-args';
 import { ImageSet } from './image-set';
 import { PromptSet } from './prompt-set';
 import { runLoadTest, scheduledRequests, writeLoadTestReport, type CompletedLoadTest } from './load-test';
-import { loadTesterOpenApi } from './openapi';
+import { loadTesterOpenApi, STORE_LATENCY_ROUTE } from './openapi';
 
 export interface RunningLoadTester {
   url: string;
   port: number;
-  /** Matches /storeLatency callbacks to waiting requests; the CLI's runs use it directly. */
+  /** Matches /storeLatency callbacks to the requests of the current run. */
   receiver: CallbackReceiver;
   /** The callback URL the dispatcher is given. */
   callbackUrl: string;
@@ -26,28 +27,19 @@ export interface RunningLoadTester {
 
 export interface StartOptions {
   logger?: Logger;
-  /** Images to send; loaded from IMAGES_DIR when absent (and only when a run starts). */
-  images?: ImageSet;
 }
 
 /**
  * The load tester's HTTP server: the reference design's API (POST /runLoadTest, /storeLatency,
- * /generateReport), POST /stopLoadTest, plus /health, /metrics and /docs. The CLI starts it too, on a free port, as the
- * callback receiver of its own run.
+ * /generateReport), POST /stopLoadTest, plus /health, /metrics and /docs.
  */
 export async function start(config: LoadTesterConfig, options: StartOptions = {}): Promise<RunningLoadTester> {
   const logger = options.logger ?? createLogger({ service: 'load-tester', level: config.LOG_LEVEL, lokiUrl: config.LOKI_URL });
   const registry = createMetricsRegistry({ service: 'load-tester' });
-  const callbacks = new Counter({
-    name: 'load_tester_callbacks_total',
-    help: 'Job callbacks received, by whether a request was waiting for them.',
-    labelNames: ['matched'],
-    registers: [registry],
-  });
   const running = new Gauge({ name: 'load_tester_run_in_progress', help: '1 while a load test runs.', registers: [registry] });
   const receiver = new CallbackReceiver();
   let current: { id: string; controller: AbortController; done: Promise<CompletedLoadTest | undefined> } | undefined;
-  let images = options.images;
+  let images: ImageSet | undefined;
   let prompts: PromptSet | undefined;
   let inProgress = false;
   let callbackUrl = config.CALLBACK_URL ?? '';
@@ -60,12 +52,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
       res.json({ status: 'ok', running: inProgress, runId: current?.id });
     });
 
-    app.post('/storeLatency', (req, res) => {
-      const callback = parseOrThrow(JobCallback, req.body);
-      const matched = receiver.deliver(callback);
-      callbacks.inc({ matched: String(matched) });
-      res.json({ matched });
-    });
+    mountStoreLatency(app, receiver, registry);
 
     app.post('/runLoadTest', (req, res) => {
       const body = parseOrThrow(RunLoadTestRequest, req.body === undefined ? {} : req.body);
@@ -159,7 +146,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
   });
 
   const server = await listen(app, { port: config.PORT, host: config.HOST });
-  callbackUrl ||= `http://127.0.0.1:${server.port}/storeLatency`;
+  callbackUrl ||= `http://127.0.0.1:${server.port}${STORE_LATENCY_ROUTE.path}`;
   logger.info('listening', { url: server.url, callbackUrl, target: config.TARGET_URL });
   return {
     url: server.url,
