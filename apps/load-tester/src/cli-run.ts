@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Logger } from '@ai/observability';
-import { parseWorkload, WorkloadParseError } from '@ai/workload';
-import type { RunArgs } from './cli-args';
+import { DEFAULT_IMAGES, DEFAULT_PROMPTS, type RunArgs } from './cli-args';
 import { startCallbackListener, type RunningCallbackListener } from './callback-listener';
-import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
-import { ImageSet } from './image-set';
-import { PromptSet } from './prompt-set';
-import type { RequestBodies } from './request-bodies';
-import { runLoadTest, scheduledRequests, writeLoadTestReport } from './load-test';
-import { summaryTable } from './summary-table';
 import type { LoadTesterConfig } from './config';
+import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
+import { runLoadTest, writeLoadTestReport } from './load-test';
+import { prepareRun, type PreparedRun } from './prepare-run';
+import { RunSetupError } from './run-setup-error';
+import { summaryTable } from './summary-table';
 
 export const EXIT = { ok: 0, sloMissed: 1, usage: 2, failed: 3 } as const;
 
@@ -26,7 +23,7 @@ export interface CliRunOptions {
 }
 
 /**
- * `main.js run`: parses the workload, starts the stack when no --target is given, runs the workload with
+ * `main.js run`: prepares the run (workload, what the requests carry), starts the stack when no --target is given, runs the workload with
  * a progress bar, writes the report, prints the summary, stops everything it started, and returns the exit
  * status (1 when an SLO was missed).
  */
@@ -34,22 +31,26 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
   const { args, logger } = options;
   const out = options.out ?? process.stdout;
   const say = (line: string) => out.write(`${line}\n`);
-  let rates: number[];
-  let bodies: RequestBodies;
+  let prepared: PreparedRun;
   try {
-    rates = parseWorkload(readFileSync(args.workload, 'utf8'), args.workload);
-    bodies = args.prompts
-      ? PromptSet.load(
-          args.prompts,
-          { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) },
-          args['max-images'],
-        )
-      : ImageSet.load(args.images, args['max-images']);
+    prepared = await prepareRun({
+      workload: { file: args.workload },
+      model: args.model,
+      images: args.images,
+      prompts: args.prompts,
+      defaultImages: DEFAULT_IMAGES,
+      defaultPrompts: DEFAULT_PROMPTS,
+      generation: { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) },
+      maxRequests: args['max-images'],
+      modelRepository: options.config.MODEL_REPOSITORY,
+      target: args.target,
+    });
   } catch (error) {
-    say(error instanceof WorkloadParseError ? error.message : String((error as Error).message));
+    if (!(error instanceof RunSetupError)) throw error;
+    say(error.field === 'model' ? `${error.message}; --images DIR or --prompts FILE sends those whatever the model` : error.message);
     return { exitCode: EXIT.usage };
   }
-  const scheduled = scheduledRequests(rates, args['max-images']);
+  const { rates, model, bodies, scheduled } = prepared;
   let stack: EmbeddedStack | undefined;
   let listener: RunningCallbackListener | undefined;
   try {
@@ -61,7 +62,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
           ? { perBatchMs: config.SIMULATED_DEVICE_MS, perItemMs: config.SIMULATED_DEVICE_MS_PER_ITEM }
           : undefined;
       stack = await startEmbeddedStack({
-        model: args.model,
+        model,
         peakRate: Math.max(...rates),
         scaling: {
           autoscale: args.autoscale === 'true',
@@ -83,9 +84,8 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
         logger,
       });
     }
-    const carrying = args.prompts ? `prompts from ${args.prompts}, ${args['max-new-tokens']} new tokens each` : `images from ${args.images}`;
     say(
-      `Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${carrying}; ${args.arrivals} arrivals, results by ${args.collect})`,
+      `Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${prepared.carrying}; ${args.arrivals} arrivals, results by ${args.collect})`,
     );
     const bar =
       args.progress === 'true' && (out as NodeJS.WriteStream).isTTY
@@ -98,7 +98,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     bar?.start(rates.length, 0, { sent: 0, done: 0, failed: 0, inflight: 0, late: '0.00' });
     const run = await runLoadTest({
       target,
-      model: args.model,
+      model,
       rates,
       workloadFile: args.workload,
       bodies,

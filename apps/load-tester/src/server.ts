@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { GenerateReportRequest, RunLoadTestRequest } from '@ai/contracts';
 import { AppError, createHttpApp, listen, parseOrThrow } from '@ai/http-server';
 import { createLogger, createMetricsRegistry, type Logger } from '@ai/observability';
 import { createReportDirectory } from '@ai/report';
-import { parseWorkload, WorkloadParseError } from '@ai/workload';
 import { Gauge } from 'prom-client';
 import { mountStoreLatency } from './callback-listener';
 import { CallbackReceiver } from './callback-receiver';
 import type { LoadTesterConfig } from './config';
-import { TEXT_MODEL } from './cli-args';
-import { ImageSet } from './image-set';
-import { PromptSet } from './prompt-set';
-import { runLoadTest, scheduledRequests, writeLoadTestReport, type CompletedLoadTest } from './load-test';
+import { runLoadTest, writeLoadTestReport, type CompletedLoadTest } from './load-test';
 import { loadTesterOpenApi, STORE_LATENCY_ROUTE } from './openapi';
+import { prepareRun } from './prepare-run';
+import { RunSetupError } from './run-setup-error';
 
 export interface RunningLoadTester {
   url: string;
@@ -29,6 +26,14 @@ export interface StartOptions {
   logger?: Logger;
 }
 
+/** A refused run setup as the server answers it: 400 naming what the body can change, 503 for the pools its settings name. */
+function setupError(error: unknown): unknown {
+  if (!(error instanceof RunSetupError)) return error;
+  if (error.field === 'images') return new AppError(503, 'images_unavailable', `${error.message} (set IMAGES_DIR)`);
+  if (error.field === 'prompts') return new AppError(503, 'prompts_unavailable', `${error.message} (set PROMPTS_FILE)`);
+  return AppError.badRequest(`${error.field}: ${error.message}`, error.field, error.details);
+}
+
 /**
  * The load tester's HTTP server: the reference design's API (POST /runLoadTest, /storeLatency,
  * /generateReport), POST /stopLoadTest, plus /health, /metrics and /docs.
@@ -39,8 +44,6 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
   const running = new Gauge({ name: 'load_tester_run_in_progress', help: '1 while a load test runs.', registers: [registry] });
   const receiver = new CallbackReceiver();
   let current: { id: string; controller: AbortController; done: Promise<CompletedLoadTest | undefined> } | undefined;
-  let images: ImageSet | undefined;
-  let prompts: PromptSet | undefined;
   let inProgress = false;
   let callbackUrl = config.CALLBACK_URL ?? '';
 
@@ -54,37 +57,27 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
 
     mountStoreLatency(app, receiver, registry);
 
-    app.post('/runLoadTest', (req, res) => {
+    app.post('/runLoadTest', async (req, res) => {
       const body = parseOrThrow(RunLoadTestRequest, req.body === undefined ? {} : req.body);
-      if (inProgress) throw new AppError(409, 'run_in_progress', 'a load test is already running; POST /generateReport waits for it');
-      let rates: number[];
-      try {
-        rates = parseWorkload(body.workload ?? readFileSync(config.WORKLOAD_FILE, 'utf8'), body.workload ? 'workload' : config.WORKLOAD_FILE);
-      } catch (error) {
-        if (error instanceof WorkloadParseError)
-          throw AppError.badRequest(`workload: ${error.message}`, 'workload', { line: error.line, column: error.column });
-        throw error;
-      }
-      if (rates.length > config.MAX_RUN_SECONDS) {
-        throw AppError.badRequest(`workload: ${rates.length} seconds is longer than MAX_RUN_SECONDS (${config.MAX_RUN_SECONDS})`, 'workload');
-      }
-      const model = body.model ?? config.MODEL_NAME;
-      let bodies: ImageSet | PromptSet;
-      if (model === TEXT_MODEL) {
-        try {
-          prompts ??= PromptSet.load(config.PROMPTS_FILE, { max_new_tokens: config.MAX_NEW_TOKENS });
-        } catch (error) {
-          throw new AppError(503, 'prompts_unavailable', `${(error as Error).message} (set PROMPTS_FILE)`);
-        }
-        bodies = prompts;
-      } else {
-        try {
-          images ??= ImageSet.load(config.IMAGES_DIR);
-        } catch (error) {
-          throw new AppError(503, 'images_unavailable', `${(error as Error).message} (set IMAGES_DIR)`);
-        }
-        bodies = images;
-      }
+      const refuseWhileRunning = () => {
+        if (inProgress) throw new AppError(409, 'run_in_progress', 'a load test is already running; POST /generateReport waits for it');
+      };
+      refuseWhileRunning();
+      const { rates, model, bodies, scheduled } = await prepareRun({
+        workload: body.workload !== undefined ? { text: body.workload, source: 'workload' } : { file: config.WORKLOAD_FILE },
+        model: body.model ?? config.MODEL_NAME,
+        defaultImages: config.IMAGES_DIR,
+        defaultPrompts: config.PROMPTS_FILE,
+        generation: { max_new_tokens: config.MAX_NEW_TOKENS },
+        maxRequests: body.maxImages,
+        maxSeconds: { limit: config.MAX_RUN_SECONDS, setting: 'MAX_RUN_SECONDS' },
+        modelRepository: config.MODEL_REPOSITORY,
+        target: config.TARGET_URL,
+      }).catch((error: unknown) => {
+        throw setupError(error);
+      });
+      // Another run may have started while this one was being prepared.
+      refuseWhileRunning();
       const controller = new AbortController();
       const id = `run-${Date.now().toString(36)}`;
       const dir = createReportDirectory(config.REPORTS_DIR, new Date());
@@ -124,7 +117,7 @@ export async function start(config: LoadTesterConfig, options: StartOptions = {}
           running.set(0);
         });
       current = { id, controller, done };
-      res.status(202).json({ runId: id, scheduled: scheduledRequests(rates, body.maxImages), seconds: rates.length, reportDir: dir });
+      res.status(202).json({ runId: id, scheduled, seconds: rates.length, reportDir: dir });
     });
 
     app.post('/stopLoadTest', (_req, res) => {
