@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnqueueItem } from '@ai/contracts';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
-import { parseRunArgs } from './cli-args';
-import { parsePrompts, PromptFileError, PromptSet } from './prompt-set';
+import { parseRunArgs } from '../src/cli-args';
+import { parsePrompts, PromptFileError, PromptSet } from '../src/prompt-set';
 
 describe('parsePrompts', () => {
   it('keeps one trimmed prompt per line and skips blank lines and # comments', () => {
