@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { firstProblem, ModelConfig, V2ModelMetadata } from '@ai/contracts';
 import { HttpClient } from '@ai/http-client';
@@ -35,7 +35,7 @@ export async function findModelTask(model: string, lookup: ModelTaskLookup): Pro
 
 function taskInRepository(model: string, repository: string): FoundTask | undefined {
   const modelDir = resolve(repository, model);
-  if (!existsSync(modelDir)) return undefined;
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) return undefined;
   const versions = readdirSync(modelDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && VERSION_FOLDER.test(entry.name))
     .map((entry) => Number(entry.name))

@@ -44,7 +44,7 @@ export interface PreparedRun {
 const CARRIED: Partial<Record<ModelTask, 'images' | 'prompts'>> = { 'image-classification': 'images', 'text-generation': 'prompts' };
 
 /** How many requests a run of `rates` capped at `maxRequests` schedules. */
-export function scheduledRequests(rates: number[], maxRequests?: number): number {
+function scheduledRequests(rates: number[], maxRequests?: number): number {
   return Math.min(totalRequests(rates), maxRequests ?? Number.POSITIVE_INFINITY);
 }
 
