@@ -40,7 +40,7 @@ const boundaries = (extra = []) => [
     ],
   },
 ];
-const TEST_FILES = ['**/*.spec.ts', '**/*.test.ts', '**/test/**/*.ts', '**/bench/**/*.ts'];
+const TEST_FILES = ['**/*.spec.ts', '**/*.test.ts', '**/*.fixture.ts', '**/test/**/*.ts', '**/bench/**/*.ts'];
 
 export default [
   ...nx.configs['flat/base'],

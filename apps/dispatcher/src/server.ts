@@ -5,7 +5,7 @@ import { workerRedisOptions } from '@ai/redis-link';
 import type { DispatcherConfig } from './config';
 import type { ApiContext } from './api-context';
 import { createDispatcherMetrics } from './metrics';
-import { connectRedis, type RedisLink } from './redis-link';
+import { connectRedis } from './redis-link';
 import { startWorkers, type RunningWorkers } from './workers';
 import { apiGuards } from './routes/api-guards';
 import { healthRoutes } from './routes/health';

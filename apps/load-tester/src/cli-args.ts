@@ -1,22 +1,30 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
+import { DEFAULT_MODEL } from './config';
 
 /** The workload `main.js run` replays when none is given. */
 export const DEFAULT_WORKLOAD = 'workloads/peak-hours.txt';
+/** What requests carry when neither --images nor --prompts is given: the pool the model's task needs. */
+export const DEFAULT_IMAGES = 'workloads/images';
+export const DEFAULT_PROMPTS = 'workloads/prompts.txt';
+/** The model `--prompts` alone runs. */
+export const DEFAULT_TEXT_MODEL = 'tiny-lm';
 
 /** Options of `main.js run`. */
 export const RunArgs = z.object({
   workload: z.string().min(1).default(DEFAULT_WORKLOAD).describe('Workload file: requests per second, comma- or newline-separated.'),
   target: z.url().optional().describe('Dispatcher URL; without it the whole stack is started on this machine.'),
-  images: z.string().min(1).default('workloads/images'),
+  images: z.string().min(1).optional().describe(`Folder of images to send whatever the model (default ${DEFAULT_IMAGES} for an image classifier).`),
   'max-images': z.coerce.number().int().min(1).optional().describe('Send at most this many requests (and load at most this many images).'),
-  model: ModelName.optional().describe('Default digits-cnn, or tiny-lm with --prompts.'),
+  model: ModelName.optional().describe(
+    `Default ${DEFAULT_MODEL} (${DEFAULT_TEXT_MODEL} with --prompts). Its task in the model repository, or in the target's /v2/models/{name}, decides what requests carry.`,
+  ),
   prompts: z
     .string()
     .min(1)
     .optional()
-    .describe('Prompt pool (one per line, # comments): requests carry prompts for a text-generation model instead of images.'),
+    .describe(`Prompt pool (one per line, # comments) to send whatever the model (default ${DEFAULT_PROMPTS} for a text-generation model).`),
   'max-new-tokens': z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for.'),
   'generation-seed': z.coerce.number().int().min(0).optional().describe('Fixed sampling seed for every prompt (default: sampled freely).'),
   out: z.string().min(1).default('reports'),
@@ -34,9 +42,6 @@ export const RunArgs = z.object({
   'min-replicas': z.coerce.number().int().min(0).max(64).optional().describe("Embedded stack: override the policy's minReplicaCount (0 = scale to zero)."),
   values: z.string().min(1).optional().describe("Embedded stack: values files over the chart's, comma-separated, as helm install -f."),
 });
-/** The text-generation model: `--model tiny-lm` alone drives it with the shipped prompt pool. */
-export const TEXT_MODEL = 'tiny-lm';
-export const DEFAULT_PROMPTS = 'workloads/prompts.txt';
 
 export type RunArgs = Omit<z.output<typeof RunArgs>, 'model'> & { model: string };
 
@@ -46,7 +51,9 @@ export const RUN_USAGE = `Usage: main.js run [--workload FILE] [--target URL] [-
        [--collect callback|poll|sync] [--timeout SECONDS] [--callback-url URL] [--callback-port N]
        [--autoscale true|false] [--replicas N] [--min-replicas N] [--values FILE[,FILE...]]
        main.js serve            (server mode on PORT, default 3003)
-The workload defaults to ${DEFAULT_WORKLOAD}. With --prompts (or --model tiny-lm, default prompts ${DEFAULT_PROMPTS}) requests carry prompts instead of images.
+The workload defaults to ${DEFAULT_WORKLOAD}. Requests carry what the model's task needs: images (${DEFAULT_IMAGES}) for
+image classification, prompts (${DEFAULT_PROMPTS}) for text generation. --images or --prompts sends those whatever the
+model (--prompts alone runs ${DEFAULT_TEXT_MODEL}).
 Without --target, redis-server, the inference service and the dispatcher are started on this machine, and inference
 scales with the autoscaling policy of charts/autoscaled-inference (--values overlays it; --replicas N pins a count).
 SIMULATED_DEVICE_MS (per batch) and SIMULATED_DEVICE_MS_PER_ITEM hold each batch as an accelerator would.
@@ -74,9 +81,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
   const result = RunArgs.safeParse(options);
   if (result.success) {
     const data = result.data;
-    const model = data.model ?? (data.prompts ? TEXT_MODEL : 'digits-cnn');
-    const prompts = data.prompts ?? (model === TEXT_MODEL ? DEFAULT_PROMPTS : undefined);
-    return { ...data, model, prompts };
+    if (data.images && data.prompts) throw new Error('--prompts: not with --images (requests carry one or the other)');
+    return { ...data, model: data.model ?? (data.prompts ? DEFAULT_TEXT_MODEL : DEFAULT_MODEL) };
   }
   const issue = result.error.issues[0];
   throw new Error(`--${issue.path.join('.')}: ${issue.message}`);

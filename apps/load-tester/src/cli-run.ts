@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Logger } from '@ai/observability';
-import { parseWorkload, WorkloadParseError } from '@ai/workload';
-import type { RunArgs } from './cli-args';
-import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
-import { ImageSet } from './image-set';
-import { PromptSet } from './prompt-set';
-import type { RequestBodies } from './request-bodies';
-import { runLoadTest, scheduledRequests, writeLoadTestReport } from './load-test';
-import { start, type RunningLoadTester } from './server';
-import { summaryTable } from './summary-table';
+import { DEFAULT_IMAGES, DEFAULT_PROMPTS, type RunArgs } from './cli-args';
+import { startCallbackListener, type RunningCallbackListener } from './callback-listener';
 import type { LoadTesterConfig } from './config';
+import { RedisMissingError, startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
+import { runLoadTest, writeLoadTestReport } from './load-test';
+import { prepareRun, type PreparedRun } from './prepare-run';
+import { RunSetupError } from './run-setup-error';
+import { summaryTable } from './summary-table';
 
 export const EXIT = { ok: 0, sloMissed: 1, usage: 2, failed: 3 } as const;
 
@@ -26,7 +23,7 @@ export interface CliRunOptions {
 }
 
 /**
- * `main.js run`: parses the workload, starts the stack when no --target is given, runs the workload with
+ * `main.js run`: prepares the run (workload, what the requests carry), starts the stack when no --target is given, runs the workload with
  * a progress bar, writes the report, prints the summary, stops everything it started, and returns the exit
  * status (1 when an SLO was missed).
  */
@@ -34,24 +31,28 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
   const { args, logger } = options;
   const out = options.out ?? process.stdout;
   const say = (line: string) => out.write(`${line}\n`);
-  let rates: number[];
-  let bodies: RequestBodies;
+  let prepared: PreparedRun;
   try {
-    rates = parseWorkload(readFileSync(args.workload, 'utf8'), args.workload);
-    bodies = args.prompts
-      ? PromptSet.load(
-          args.prompts,
-          { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) },
-          args['max-images'],
-        )
-      : ImageSet.load(args.images, args['max-images']);
+    prepared = await prepareRun({
+      workload: { file: args.workload },
+      model: args.model,
+      images: args.images,
+      prompts: args.prompts,
+      defaultImages: DEFAULT_IMAGES,
+      defaultPrompts: DEFAULT_PROMPTS,
+      generation: { max_new_tokens: args['max-new-tokens'], ...(args['generation-seed'] !== undefined && { seed: args['generation-seed'] }) },
+      maxRequests: args['max-images'],
+      modelRepository: options.config.MODEL_REPOSITORY,
+      target: args.target,
+    });
   } catch (error) {
-    say(error instanceof WorkloadParseError ? error.message : String((error as Error).message));
+    if (!(error instanceof RunSetupError)) throw error;
+    say(error.field === 'model' ? `${error.message}; --images DIR or --prompts FILE sends those whatever the model` : error.message);
     return { exitCode: EXIT.usage };
   }
-  const scheduled = scheduledRequests(rates, args['max-images']);
+  const { rates, model, bodies, scheduled } = prepared;
   let stack: EmbeddedStack | undefined;
-  let receiver: RunningLoadTester | undefined;
+  let listener: RunningCallbackListener | undefined;
   try {
     if (!args.target) {
       say('No --target: starting redis-server, inference and dispatcher on this machine ...');
@@ -61,7 +62,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
           ? { perBatchMs: config.SIMULATED_DEVICE_MS, perItemMs: config.SIMULATED_DEVICE_MS_PER_ITEM }
           : undefined;
       stack = await startEmbeddedStack({
-        model: args.model,
+        model,
         peakRate: Math.max(...rates),
         scaling: {
           autoscale: args.autoscale === 'true',
@@ -76,14 +77,15 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     if (options.signal?.aborted) return { exitCode: EXIT.failed };
     const target = args.target ?? stack?.target ?? '';
     if (args.collect === 'callback') {
-      receiver = await start(
-        { ...options.config, PORT: args['callback-port'], HOST: args['callback-url'] ? '0.0.0.0' : '127.0.0.1', CALLBACK_URL: args['callback-url'] },
-        { logger, images: bodies instanceof ImageSet ? bodies : undefined },
-      );
+      listener = await startCallbackListener({
+        port: args['callback-port'],
+        host: args['callback-url'] ? '0.0.0.0' : '127.0.0.1',
+        callbackUrl: args['callback-url'],
+        logger,
+      });
     }
-    const carrying = args.prompts ? `prompts from ${args.prompts}, ${args['max-new-tokens']} new tokens each` : `images from ${args.images}`;
     say(
-      `Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${carrying}; ${args.arrivals} arrivals, results by ${args.collect})`,
+      `Running ${args.workload}: ${rates.length} s, ${scheduled} requests against ${target} (${prepared.carrying}; ${args.arrivals} arrivals, results by ${args.collect})`,
     );
     const bar =
       args.progress === 'true' && (out as NodeJS.WriteStream).isTTY
@@ -96,7 +98,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     bar?.start(rates.length, 0, { sent: 0, done: 0, failed: 0, inflight: 0, late: '0.00' });
     const run = await runLoadTest({
       target,
-      model: args.model,
+      model,
       rates,
       workloadFile: args.workload,
       bodies,
@@ -106,8 +108,8 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
       timeoutMs: args.timeout * 1000,
       maxRequests: args['max-images'],
       reportsDir: resolve(args.out),
-      callbackUrl: receiver?.callbackUrl,
-      receiver: receiver?.receiver,
+      callbackUrl: listener?.callbackUrl,
+      receiver: listener?.receiver,
       prometheusUrl: options.config.PROMETHEUS_URL,
       embedded: !args.target,
       ...(stack && { scaler: stack.scaler, scalingPolicy: stack.policyDescription, simulatedDevice: stack.simulatedDevice }),
@@ -129,7 +131,7 @@ export async function cliRun(options: CliRunOptions): Promise<{ exitCode: number
     say(error instanceof RedisMissingError ? error.message : `load test failed: ${(error as Error).message}`);
     return { exitCode: EXIT.failed };
   } finally {
-    await receiver?.stop();
+    await listener?.stop();
     await stack?.stop();
   }
 }

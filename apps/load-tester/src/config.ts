@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ModelName } from '@ai/contracts';
 import { parseEnv, serviceEnv, unknownEnvVariables, type UnknownEnvVariable } from '@ai/http-server';
 
+/** The model requests are for when none is named. */
+export const DEFAULT_MODEL = 'digits-cnn';
+
 /** Every setting of the load tester's server mode (and the defaults of the CLI), from the environment. */
 export const LoadTesterEnv = serviceEnv({ port: 3003, portDescription: 'HTTP port of the server mode (0 picks a free one).' }).extend({
   TARGET_URL: z.url().default('http://127.0.0.1:3000').describe('The dispatcher the server mode sends to.'),
@@ -9,13 +12,24 @@ export const LoadTesterEnv = serviceEnv({ port: 3003, portDescription: 'HTTP por
     .url()
     .optional()
     .describe("URL the dispatcher POSTs results to (this server's /storeLatency as the dispatcher can reach it); default http://127.0.0.1:PORT/storeLatency."),
-  MODEL_NAME: ModelName.default('digits-cnn').describe('Model the requests are for.'),
-  IMAGES_DIR: z.string().min(1).default('workloads/images').describe('Folder of .png/.jpg/.jpeg/.webp images sent as request bodies.'),
+  MODEL_NAME: ModelName.default(DEFAULT_MODEL).describe('Model the requests are for.'),
+  MODEL_REPOSITORY: z
+    .string()
+    .min(1)
+    .default('models')
+    .describe(
+      "Model repository (<name>/<version>/config.json) whose `task` decides what requests carry; for a model it does not hold, the target's GET /v2/models/{name} is asked.",
+    ),
+  IMAGES_DIR: z
+    .string()
+    .min(1)
+    .default('workloads/images')
+    .describe('Folder of .png/.jpg/.jpeg/.webp images sent as request bodies when the model is an image classifier.'),
   PROMPTS_FILE: z
     .string()
     .min(1)
     .default('workloads/prompts.txt')
-    .describe('Prompt pool (one per line, # comments) sent instead of images when the model is tiny-lm.'),
+    .describe('Prompt pool (one per line, # comments) sent instead of images when the model generates text.'),
   MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(32).describe('Tokens each prompt asks for (text generation).'),
   WORKLOAD_FILE: z.string().min(1).default('workloads/peak-hours.txt').describe('Workload of POST /runLoadTest when the body has none.'),
   REPORTS_DIR: z.string().min(1).default('reports').describe('Where reports/<timestamp>/ folders are written.'),

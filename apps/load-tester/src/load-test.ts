@@ -12,7 +12,7 @@ import {
 } from '@ai/report';
 import { HttpClient } from '@ai/http-client';
 import { RepeatSuppressor, type Logger } from '@ai/observability';
-import { runLoad, totalRequests, type LoadProgress, type LoadRunResult, type RequestRecord, type SecondSchedule } from '@ai/workload';
+import { runLoad, type LoadProgress, type LoadRunResult, type RequestRecord, type SecondSchedule } from '@ai/workload';
 import type { CallbackReceiver } from './callback-receiver';
 import { dispatcherExecutor, type CollectMode } from './dispatcher-executor';
 import type { LocalScaler } from './local-scaler';
@@ -63,11 +63,6 @@ export interface CompletedLoadTest {
   description: RunDescription;
   csvRows: number;
   scaling?: ScalingRecord;
-}
-
-/** How many requests a run of `rates` capped at `maxRequests` schedules. */
-export function scheduledRequests(rates: number[], maxRequests?: number): number {
-  return Math.min(totalRequests(rates), maxRequests ?? Number.POSITIVE_INFINITY);
 }
 
 /**

@@ -11,8 +11,7 @@ import { parseWorkload } from '@ai/workload';
 import { startEmbeddedStack, type EmbeddedScaling, type EmbeddedStack } from '../src/embedded-stack';
 import { ImageSet } from '../src/image-set';
 import { runLoadTest, writeLoadTestReport } from '../src/load-test';
-import { start, type RunningLoadTester } from '../src/server';
-import { parseLoadTesterConfig } from '../src/config';
+import { startCallbackListener, type RunningCallbackListener } from '../src/callback-listener';
 import { createLogger } from '@ai/observability';
 
 const DEVICE = { perBatchMs: 0, perItemMs: 30 };
@@ -23,7 +22,7 @@ const images = ImageSet.load(join(WORKSPACE_ROOT, 'workloads/images'));
 describe("autoscaling in the embedded stack (real processes, the chart's policy)", () => {
   let out: string;
   let stack: EmbeddedStack | undefined;
-  let receiver: RunningLoadTester | undefined;
+  let receiver: RunningCallbackListener | undefined;
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'autoscale-e2e-'));
   });
@@ -41,10 +40,11 @@ describe("autoscaling in the embedded stack (real processes, the chart's policy)
   /** Starts the stack and a callback receiver; runs `rates`, stopping early once `until` holds (checked each second). */
   async function run(rates: number[], scaling: EmbeddedScaling, until?: (s: EmbeddedStack) => boolean) {
     stack = await startEmbeddedStack({ model: 'digits-cnn', peakRate: Math.max(...rates), scaling, simulatedDevice: DEVICE });
-    receiver = await start(
-      { ...parseLoadTesterConfig({}), PORT: 0, HOST: '127.0.0.1' },
-      { logger: createLogger({ service: 'autoscale-test', level: 'error', silent: true }) },
-    );
+    receiver = await startCallbackListener({
+      port: 0,
+      host: '127.0.0.1',
+      logger: createLogger({ service: 'autoscale-test', level: 'error', silent: true }),
+    });
     const controller = new AbortController();
     const s = stack;
     const watch = setInterval(() => until?.(s) && controller.abort(), 1_000);

@@ -13,11 +13,11 @@ const logger = createLogger({ service: 'load-tester-test', level: 'error' });
 const config = parseLoadTesterConfig({});
 const images = join(WORKSPACE_ROOT, 'workloads/images');
 
-async function runCli(argv: string[]) {
+async function runCli(argv: string[], runConfig = config) {
   const out = new PassThrough();
   let text = '';
   out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const result = await cliRun({ args: parseRunArgs(argv), config, logger, out });
+  const result = await cliRun({ args: parseRunArgs(argv), config: runConfig, logger, out });
   return { ...result, text };
 }
 
@@ -85,6 +85,16 @@ describe('load-tester run against a dispatcher', () => {
     expect(missed.text).toMatch(/SLO +MISSED: p99/);
     expect((await runCli([...base, '--max-error-rate', '0.1'])).exitCode).toBe(EXIT.sloMissed);
     expect((await runCli([...base, '--max-error-rate', '0.2', '--slo-p99', '10'])).exitCode).toBe(EXIT.ok);
+  });
+
+  it('exits 2 naming the model and its task when the load tester cannot drive it, and runs it with --images', async () => {
+    const withRepository = parseLoadTesterConfig({ MODEL_REPOSITORY: join(WORKSPACE_ROOT, 'models') });
+    const base = ['--workload', workload, '--target', dispatcher.url, '--model', 'digits-mlp', '--out', dir, '--collect', 'poll'];
+    const refused = await runCli(base, withRepository);
+    expect(refused.exitCode).toBe(EXIT.usage);
+    expect(refused.text).toContain('model "digits-mlp" is tabular-classification');
+    expect(refused.text).toContain('--images DIR or --prompts FILE');
+    expect((await runCli([...base, '--images', images], withRepository)).exitCode).toBe(EXIT.ok);
   });
 
   it('exits 2 with the line and column of a bad workload', async () => {

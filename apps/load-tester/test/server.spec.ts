@@ -32,6 +32,7 @@ describe('load tester server mode', () => {
         MAX_RUN_SECONDS: '30',
         IMAGES_DIR: join(WORKSPACE_ROOT, 'workloads/images'),
         PROMPTS_FILE: join(WORKSPACE_ROOT, 'workloads/prompts.txt'),
+        MODEL_REPOSITORY: join(WORKSPACE_ROOT, 'models'),
       }),
       { logger },
     );
@@ -103,6 +104,15 @@ describe('load tester server mode', () => {
       expect(existsSync(join(reportDir, file))).toBe(true);
     expect(readFileSync(join(reportDir, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
     expect(tester.receiver.unmatched).toBe(0);
+    expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });
+  });
+
+  it('refuses a model whose task it cannot drive with 400 naming the field, the model and its task', async () => {
+    const res = await post(`${tester.url}/runLoadTest`, { workload: '1', model: 'digits-mlp' });
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expect(body.error.field).toBe('model');
+    expect(body.error.message).toContain('model "digits-mlp" is tabular-classification');
     expect(await json(await fetch(`${tester.url}/health`))).toMatchObject({ running: false });
   });
 

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { createTempRepository, type TempRepository } from '../../test/fixture-models';
+import { createTempRepository, type TempRepository } from './models.fixture';
 import { availableParallelism } from 'node:os';
 import { AUTO_MAX_INSTANCES, loadModel } from './loaded-model';
 import { WorkerSession } from './sessions/worker-session';

@@ -13,8 +13,8 @@ const PENDING = 0;
 const CODES: Record<OutcomeKind, number> = { completed: 1, failed: 2, timedOut: 3, notSent: 4 };
 
 /**
- * The books of a run: every scheduled request is settled exactly once, as completed, failed (with a reason),
- * timed out or not sent. A second settlement (a callback arriving after the timeout fired) is refused, so
+ * How each request of a run ended, the part of `RunBooks` that keeps the counts honest: every scheduled request
+ * is settled exactly once, as completed, failed (with a reason), timed out or not sent. A second settlement (a callback arriving after the timeout fired) is refused, so
  * the four counts always add up to the scheduled total.
  */
 export class OutcomeLedger {

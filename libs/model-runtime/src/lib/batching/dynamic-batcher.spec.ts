@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { SeededRandom } from '@ai/seeded-random';
-import { tinyConvClassifier } from '../../../test/fixture-models';
+import { tinyConvClassifier } from '../models.fixture';
 import { DynamicBatcher, type NumericArray, type TensorMap } from './dynamic-batcher';
 
 const image = (rng: SeededRandom, rows = 1) =>

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempRepository, tinyConvClassifier, type TempRepository } from '../../../test/fixture-models';
+import { createTempRepository, tinyConvClassifier, type TempRepository } from '../models.fixture';
 import { loadModel } from '../loaded-model';
 import { autoCompleteModelVersion } from './model-auto-complete';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempRepository, type TempRepository } from '../../../test/fixture-models';
+import { createTempRepository, type TempRepository } from '../models.fixture';
 import { listModelVersions, resolveModelVersion } from './model-repository';
 import { ModelRepositoryError } from '../errors';
 

@@ -1,4 +1,4 @@
-import { createTempRepository, type TempRepository } from '../../../test/fixture-models';
+import { createTempRepository, type TempRepository } from '../models.fixture';
 import { createInferenceSession } from './session-factory';
 import { SessionLoadError } from '../errors';
 

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { SeededRandom } from '@ai/seeded-random';
-import { tinyConvClassifier } from '../../../test/fixture-models';
+import { tinyConvClassifier } from '../models.fixture';
 import { DynamicBatcher, type TensorMap } from '../batching/dynamic-batcher';
 import { onSimulatedDevice } from './simulated-device';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createTempRepository, type TempRepository } from '../../../test/fixture-models';
+import { createTempRepository, type TempRepository } from '../models.fixture';
 import { BufferPool } from './buffer-pool';
 import { WorkerSession } from './worker-session';
 

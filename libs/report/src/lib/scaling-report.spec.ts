@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type LoadRunResult } from '@ai/workload';
-import { writeReport, type ScalingRecord, type SystemSample } from '../src';
-import { secondsToSlo, spikeSecond } from '../src/lib/scaling-summary';
+import { writeReport, type ScalingRecord, type SystemSample } from '../index';
+import { secondsToSlo, spikeSecond } from './scaling-summary';
 
 describe('the scaling part of a report', () => {
   let run: LoadRunResult;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad, type LoadRunResult } from '@ai/workload';
-import type { ReportInput } from '../src/lib/report-input';
-import { writeReport } from '../src/lib/write-report';
+import type { ReportInput } from './report-input';
+import { writeReport } from './write-report';
 
 const description: ReportInput['description'] = {
   target: 'http://x',

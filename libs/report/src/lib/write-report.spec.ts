@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient } from '@ai/http-client';
 import { runLoad, type LoadRunResult } from '@ai/workload';
-import type { SystemSample } from '../src/lib/report-input';
-import { RequestCsvWriter } from '../src/lib/request-csv-writer';
-import { sloVerdict } from '../src/lib/run-summary';
-import { createReportDirectory, writeReport } from '../src/lib/write-report';
+import type { SystemSample } from './report-input';
+import { RequestCsvWriter } from './request-csv-writer';
+import { sloVerdict } from './run-summary';
+import { createReportDirectory, writeReport } from './write-report';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -2,10 +2,10 @@ import { ModelConfig } from '@ai/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { CharTokenizer } from '../src/lib/char-tokenizer';
-import { PromptTooLongError } from '../src/lib/prompt-too-long-error';
-import { createTextGenerator, TextGenerator } from '../src/lib/text-generator';
-import { openTinyLm, readTinyLmConfig, TINY_LM_DIR } from './tiny-lm';
+import { CharTokenizer } from './char-tokenizer';
+import { PromptTooLongError } from './prompt-too-long-error';
+import { createTextGenerator, TextGenerator } from './text-generator';
+import { openTinyLm, readTinyLmConfig, TINY_LM_DIR } from './tiny-lm.fixture';
 
 describe('text generation on the tiny-lm model', () => {
   let session: InferenceSession;

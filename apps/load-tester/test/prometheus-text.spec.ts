@@ -1,4 +1,4 @@
-import { histogramQuantile, parsePrometheusText } from './prometheus-text';
+import { histogramQuantile, parsePrometheusText } from '../src/prometheus-text';
 
 describe('Prometheus text', () => {
   it('parses samples with labels and skips comments', () => {
