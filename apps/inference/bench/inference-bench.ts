@@ -26,7 +26,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { WORKSPACE_ROOT } from '@ai/local-stack';
+import { WORKSPACE_ROOT, writeBenchmarkSection } from '@ai/local-stack';
 import {
   AUTO_SIDE_BY_SIDE_MAX_BYTES,
   createInferenceSession,
@@ -40,7 +40,6 @@ import { createLogger } from '@ai/observability';
 import * as ort from 'onnxruntime-node';
 import { IMAGENET_BENCH_MODELS, writeImageNetBenchModel, type ImageNetBenchModel } from '../test/imagenet-model';
 import { encodeBinaryInferRequest } from '../src/kserve-binary';
-import { writeBenchmarkSection } from './benchmarks-file';
 import { generateOverHttp, lmRawFigures, type LmRawFigures } from './generate-bench';
 import type { LoadBody } from './load-generator';
 import { measureRaw, type RawResult } from './raw-session';
@@ -419,16 +418,8 @@ async function main(): Promise<void> {
 
   const json = option('save-json');
   if (json) writeFileSync(json, JSON.stringify(saved, null, 2));
-  if (!flag('no-write')) {
-    const file = join(WORKSPACE_ROOT, 'BENCHMARKS.md');
-    const args = process.argv.slice(2).filter((arg) => arg !== '--no-write');
-    writeBenchmarkSection(
-      file,
-      'inference',
-      [`Command: \`npx nx run inference:bench${args.length > 0 ? ` ${args.join(' ')}` : ''}\``, '', ...lines].join('\n'),
-    );
-    log(`wrote the "## inference" section of ${file}`);
-  }
+  const args = process.argv.slice(2).filter((arg) => arg !== '--no-write');
+  writeBenchmarkSection('inference', [`Command: \`npx nx run inference:bench${args.length > 0 ? ` ${args.join(' ')}` : ''}\``, '', ...lines]);
 }
 
 main().catch((error) => {
