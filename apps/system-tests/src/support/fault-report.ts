@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from '@ai/local-stack';
 import type { LedgerCounts } from './job-ledger';
@@ -21,9 +22,17 @@ export interface FaultReport {
   details?: Record<string, unknown>;
 }
 
+/** Where and when a report was recorded: RELIABILITY.md states it beside the figures. */
+export interface RecordedOn {
+  recordedAt: string;
+  machine: { cpu: string; cores: number; loadAverage1m: number };
+}
+
 /** Prints the report and writes it to tmp/reliability/<name>.json (stable name: the last run wins). */
 export function recordReport(name: string, report: object): void {
-  const line = JSON.stringify({ ...report, recordedAt: new Date().toISOString() }, null, 2);
+  const machine = { cpu: cpus()[0]?.model.trim() ?? 'unknown CPU', cores: cpus().length, loadAverage1m: Number(loadavg()[0].toFixed(2)) };
+  const recorded: RecordedOn = { recordedAt: new Date().toISOString(), machine };
+  const line = JSON.stringify({ ...report, ...recorded }, null, 2);
   mkdirSync(RELIABILITY_DIR, { recursive: true });
   writeFileSync(join(RELIABILITY_DIR, `${name}.json`), line + '\n');
   console.log(`[reliability] ${name}\n${line}`);

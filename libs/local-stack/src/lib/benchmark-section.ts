@@ -1,7 +1,7 @@
 /**
- * Writes one bench's results into its section of BENCHMARKS.md, so the figures there are what the command
- * printed, not a hand copy. Each section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`; the
- * prose around the markers explains the method and stays as written.
+ * Writes a command's figures into its section of a document, so the figures there are what the command measured,
+ * not a hand copy. A bench's section of BENCHMARKS.md sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`;
+ * the prose around the markers explains the method and stays as written.
  */
 import { cpus, loadavg } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,12 +25,20 @@ export function describeRun(loadAtStart: number[] = loadavg()): string {
  */
 export function writeBenchmarkSection(name: string, lines: string[]): void {
   if (process.argv.includes('--no-write')) return;
-  const start = `<!-- bench:${name} -->`;
-  const end = `<!-- /bench:${name} -->`;
-  const doc = readFileSync(BENCHMARKS, 'utf8');
+  writeDocSection(BENCHMARKS, `bench:${name}`, lines);
+  console.log(`\nwrote the ${name} section of BENCHMARKS.md (--no-write to skip)`);
+}
+
+/**
+ * Replaces what stands between `<!-- TAG -->` and `<!-- /TAG -->` in the markdown file `file` with `lines`: the one
+ * way a command writes its figures into a document (BENCHMARKS.md, RELIABILITY.md) instead of a hand copy.
+ */
+export function writeDocSection(file: string, tag: string, lines: string[]): void {
+  const start = `<!-- ${tag} -->`;
+  const end = `<!-- /${tag} -->`;
+  const doc = readFileSync(file, 'utf8');
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`BENCHMARKS.md has no ${start} ... ${end} section`);
-  writeFileSync(BENCHMARKS, `${doc.slice(0, from + start.length)}\n${lines.join('\n')}\n${doc.slice(to)}`);
-  console.log(`\nwrote the ${name} section of BENCHMARKS.md (--no-write to skip)`);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${start} ... ${end} section`);
+  writeFileSync(file, `${doc.slice(0, from + start.length)}\n${lines.join('\n')}\n${doc.slice(to)}`);
 }
