@@ -37,10 +37,11 @@ export const InferenceEnv = serviceEnv({ port: 8080 }).extend({
     .describe(
       'Where session.run executes: worker threads; main; auto = workers, unless a batch-1 run takes under 0.5 ms (digits-cnn), then the main thread with one intra-op thread. Text generation always runs on the main thread.',
     ),
-  ORT_ALLOW_SPINNING: boolean
-    .default(false)
+  ORT_ALLOW_SPINNING: z
+    .union([z.literal('auto'), boolean])
+    .default('auto')
     .describe(
-      'Let idle onnxruntime threads busy-wait for the next operator: a little lower latency on an idle machine, but on a shared one they take the cores other work needs.',
+      "Let idle onnxruntime threads busy-wait for the next operator: lower latency, but beside other work they take the cores it needs. auto = only in MODEL_INSTANCES=auto's instance of every core, which runs a request only when it has the machine to itself.",
     ),
   MAX_BATCH_SIZE: z.coerce
     .number()

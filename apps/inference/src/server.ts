@@ -108,6 +108,7 @@ export async function start(config: InferenceConfig, options: StartOptions = {})
     maxBatchSize: model.batcher.batchLimit,
     instances: model.session.size,
     sessions: model.session.sessions.length,
+    spinning: model.spinning,
     onMainThread: !(model.session.instances[0] instanceof WorkerSession),
     ...(ctx.simulatedDevice && { simulatedDevice: ctx.simulatedDevice }),
   });

@@ -55,11 +55,23 @@ describe('loadModel', () => {
 
   it('with instances auto, opens one instance per core beside one of every core, all answering alike', async () => {
     const one = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 1 });
-    const auto = await loadModel({ repository: repo.root, name: 'tiny', version: '1', providers: 'cpu', maxBatchSize: 2, instances: 'auto', thread: 'worker' });
+    const auto = await loadModel({
+      repository: repo.root,
+      name: 'tiny',
+      version: '1',
+      providers: 'cpu',
+      maxBatchSize: 2,
+      instances: 'auto',
+      thread: 'worker',
+      allowSpinning: 'auto',
+    });
     try {
       const cores = availableParallelism();
       expect(auto.session.size).toBe(cores >= 2 ? Math.min(cores, AUTO_MAX_INSTANCES) : 1);
       expect(auto.session.sessions).toHaveLength(cores >= 2 ? auto.session.size + 1 : 1);
+      // Threads busy-wait only in the solo instance, which runs only alone; explicit counts never spin unless asked.
+      expect(auto.spinning).toBe(cores >= 2 ? 'solo' : 'none');
+      expect(one.spinning).toBe('none');
       const inputs = Array.from(
         { length: 6 },
         (_, k) =>

@@ -20,8 +20,12 @@ export interface LoadModelOptions extends ModelLocation {
   providers?: ProviderPreference;
   /** onnxruntime intra-op threads; unset lets onnxruntime choose. */
   intraOpThreads?: number;
-  /** Whether idle intra-op threads busy-wait (onnxruntime's default); default false, see {@link SessionOptions}. */
-  allowSpinning?: boolean;
+  /**
+   * Whether idle intra-op threads busy-wait (onnxruntime's default), see {@link SessionOptions}. `auto`: only in the
+   * solo instance of `instances: 'auto'`, which runs a request only when nothing else runs, so its spinning takes no
+   * core other work needs and saves the wake-up of its threads at every operator. Default false.
+   */
+  allowSpinning?: boolean | 'auto';
   /**
    * Where session.run executes: `worker` (default) or `main`, see {@link SessionOptions}; or `auto`: on a worker
    * thread, unless the model (one instance, on the CPU) runs so fast that the hand-over to a worker and back would
@@ -58,6 +62,8 @@ export interface LoadedModel {
   session: SessionPool;
   provider: ExecutionProvider;
   fallbackReason?: string;
+  /** Which sessions let idle intra-op threads busy-wait: every one, only the solo instance (see `allowSpinning`), none. */
+  spinning: 'all' | 'solo' | 'none';
   /** Time to open the session and run the warm-up, in seconds. */
   loadSeconds: number;
   batcher: DynamicBatcher;
@@ -151,14 +157,16 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   // Batch tensors are built here and moved to the instances' threads, which hand the buffers back after each run.
   const buffers = new BufferPool(instances + 2);
   const defaultThread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker';
-  const open = (provider?: ProviderPreference, how: { thread?: SessionOptions['thread']; threads?: number } = { threads: intraOpThreads }) =>
+  const spinning = options.allowSpinning === true;
+  let soloSpins = false;
+  const open = (provider?: ProviderPreference, how: { thread?: SessionOptions['thread']; threads?: number; spin?: boolean } = { threads: intraOpThreads }) =>
     createInferenceSession({
       buffers,
       modelFile: version.modelFile,
       providers: provider ?? options.providers,
       // Unset: onnxruntime's own choice (one thread per core, pinned).
       intraOpThreads: how.threads,
-      allowSpinning: options.allowSpinning,
+      allowSpinning: how.spin ?? spinning,
       thread: how.thread ?? defaultThread,
       onFallback: options.onFallback,
     });
@@ -194,9 +202,16 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     // (Sessions on the main thread could not run side by side: `auto` is one instance there.)
     // The others go straight to the provider the first one got, so a fallback is tried and logged once.
     const narrow = await Promise.all(Array.from({ length: instances }, () => open(opened.provider)));
+    let solo: RunnableSession = opened.session;
+    if (options.allowSpinning === 'auto') {
+      soloSpins = true;
+      // The same session of every core, spinning: it runs only alone (see SessionPool).
+      solo = (await open(opened.provider, { threads: soloThreads, spin: true })).session;
+      await opened.session.release();
+    }
     session = new SessionPool(
       narrow.map((o) => o.session),
-      { solo: opened.session },
+      { solo },
     );
   } else if (!auto && instances > 1) {
     const others = await Promise.all(Array.from({ length: instances - 1 }, () => open(opened.provider)));
@@ -222,6 +237,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     session,
     provider: opened.provider,
     fallbackReason: opened.fallbackReason,
+    spinning: spinning ? 'all' : soloSpins ? 'solo' : 'none',
     loadSeconds: (performance.now() - started) / 1000,
     batcher,
     run: (feeds) => batcher.submit(feeds),
