@@ -29,4 +29,9 @@ export const QUEUE_DEFAULTS = {
   callbackTimeoutMs: 5_000,
   /** Callback deliveries in flight per process. */
   callbackConcurrency: 32,
+  /** Callbacks that failed for good stay in the callback queue's failed set this long (s) and at most this many. */
+  callbackFailedAgeSeconds: 7 * 86_400,
+  callbackFailedCount: 10_000,
+  /** Longest an idle worker blocks waiting for a job, s: bounds how long shutdown and reconnects wait for it. */
+  idlePollSeconds: 2,
 } as const;

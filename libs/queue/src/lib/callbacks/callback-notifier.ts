@@ -87,7 +87,12 @@ export class CallbackNotifier {
         if (attempt.delivered) return;
         throw attempt.retryable ? new Error(attempt.detail) : new UnrecoverableError(attempt.detail);
       },
-      { connection: options.connection, prefix, concurrency: options.concurrency ?? QUEUE_DEFAULTS.callbackConcurrency, drainDelay: 2 },
+      {
+        connection: options.connection,
+        prefix,
+        concurrency: options.concurrency ?? QUEUE_DEFAULTS.callbackConcurrency,
+        drainDelay: QUEUE_DEFAULTS.idlePollSeconds,
+      },
     );
     this.worker.on('completed', (job) => options.onOutcome?.('delivered', job.data.url));
     this.worker.on('failed', (job, error) => {
@@ -109,7 +114,7 @@ export class CallbackNotifier {
         attempts: this.attempts,
         backoff: { type: 'exponential', delay: this.backoffMs },
         removeOnComplete: true,
-        removeOnFail: { age: 7 * 86_400, count: 10_000 },
+        removeOnFail: { age: QUEUE_DEFAULTS.callbackFailedAgeSeconds, count: QUEUE_DEFAULTS.callbackFailedCount },
       },
     );
     this.adding.add(added);

@@ -73,8 +73,7 @@ export class ModelWorker {
       stalledInterval: options.stalledIntervalMs ?? QUEUE_DEFAULTS.stalledIntervalMs,
       lockDuration: options.lockDurationMs ?? QUEUE_DEFAULTS.lockDurationMs,
       maxStalledCount: options.maxStalledCount ?? QUEUE_DEFAULTS.maxStalledCount,
-      // Idle workers poll at most this long, so shutdown and reconnects are quick.
-      drainDelay: 2,
+      drainDelay: QUEUE_DEFAULTS.idlePollSeconds,
       autorun: options.autorun ?? true,
     });
     const countDrained = () => {
