@@ -123,7 +123,7 @@ describe('SIGTERM under load (scale-down behind a Service, as in Kubernetes)', (
 /**
  * Without a Service: the dispatcher's own round-robin over several INFERENCE_URLS (the local, no-balancer
  * set-up). After one process leaves, calls keep going to its address until retries land on the other one.
- * Measured and reported; the guarantee checked is the one of issue 7 for a dying process: nothing is lost,
+ * Measured and reported; the guarantee checked is the one every fault test holds a dying process to: nothing is lost,
  * accepted = completed + failed, every failure has a reason.
  */
 describe('SIGTERM to one of two inference URLs the dispatcher round-robins over itself', () => {

@@ -4,7 +4,7 @@ import { fuzzCases, type FuzzTarget } from './fuzz-cases';
 import { runFuzz, type FuzzRunOptions, type FuzzRunResult } from './fuzz-runner';
 import { megabytes, sampleProcess } from './process-stats';
 
-/** Cases per app (issue 7: at least 10,000). FUZZ_CASES changes it, FUZZ_SEED replays another run. */
+/** Cases per app (RELIABILITY.md states at least 10,000). FUZZ_CASES changes it, FUZZ_SEED replays another run. */
 export const FUZZ_CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_260_701);
 /** One app's run takes ~30-150 s on a busy 2-core machine; the jest default would cut it short. */
