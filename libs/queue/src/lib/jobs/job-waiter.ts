@@ -4,7 +4,7 @@ import { jobStatusOf, type InferenceJob } from './job-status';
 import type { ModelQueues } from './model-queues';
 import { DEFAULT_QUEUE_PREFIX, parsePublicJobId } from './queue-naming';
 
-export type WaitOutcome = 'completed' | 'failed' | 'timeout';
+type WaitOutcome = 'completed' | 'failed' | 'timeout';
 
 /** How a synchronous submission ended: the job's final status, or still running when the wait ran out. */
 export type SyncOutcome = { outcome: 'completed' | 'failed'; jobId: string; status: JobStatus } | { outcome: 'timeout'; jobId: string };
@@ -17,7 +17,7 @@ export class QueueUnavailableError extends Error {
   }
 }
 
-export interface WaitResult {
+interface WaitResult {
   outcome: WaitOutcome;
   /** The finished job, when whoever settled it had it at hand (a worker in this process); otherwise read it back. */
   status?: JobStatus;
@@ -80,12 +80,11 @@ export class JobWaiter {
   }
 
   /**
-   * Resolves when the job completes or finally fails, or with 'timeout' after `timeoutMs`. Call `ready`
-   * before adding the job so no event can be missed; for jobs that may already be finished, check their
-   * state after calling this.
+   * Resolves when the job completes or finally fails, or with 'timeout' after `timeoutMs` (see submitAndWait for
+   * the order around it).
    */
-  wait(model: string, queueJobId: string, timeoutMs: number): Promise<WaitResult> {
-    const key = `${model}\n${queueJobId}`;
+  private wait(model: string, queueJobId: string, timeoutMs: number): Promise<WaitResult> {
+    const key = waitKey(model, queueJobId);
     return new Promise<WaitResult>((resolve) => {
       const done = (result: WaitResult) => {
         clearTimeout(timer);
@@ -105,23 +104,23 @@ export class JobWaiter {
   }
 
   /** Whether a caller in this process is waiting for the job. */
-  waitsFor(model: string, queueJobId: string): boolean {
-    return this.waiting.has(`${model}\n${queueJobId}`);
+  private waitsFor(model: string, queueJobId: string): boolean {
+    return this.waiting.has(waitKey(model, queueJobId));
   }
 
   /**
    * Resolves the waiters of a job now: when its state shows it finished before anyone listened, or on a final
    * state check. Later calls for the same job do nothing.
    */
-  settle(model: string, queueJobId: string, outcome: WaitOutcome, status?: JobStatus): void {
-    const key = `${model}\n${queueJobId}`;
+  private settle(model: string, queueJobId: string, outcome: WaitOutcome, status?: JobStatus): void {
+    const key = waitKey(model, queueJobId);
     this.runningHere.delete(key);
     for (const done of [...(this.waiting.get(key) ?? [])]) done({ outcome, status });
   }
 
   /** A worker in this process started the job: it, not the event stream, will say how the attempt ended. */
   workerStarted(model: string, queueJobId: string): void {
-    const key = `${model}\n${queueJobId}`;
+    const key = waitKey(model, queueJobId);
     if (this.waiting.has(key)) this.runningHere.add(key);
   }
 
@@ -133,7 +132,7 @@ export class JobWaiter {
 
   /** The attempt in this process failed and will be retried, possibly elsewhere: listen to the stream again. */
   workerWillRetry(model: string, queueJobId: string): void {
-    this.runningHere.delete(`${model}\n${queueJobId}`);
+    this.runningHere.delete(waitKey(model, queueJobId));
   }
 
   /** Starts the model's listener, or throws QueueUnavailableError when it is not listening within `timeoutMs`. */
@@ -157,11 +156,11 @@ export class JobWaiter {
   }
 
   private settleFromStream(model: string, queueJobId: string, outcome: WaitOutcome): void {
-    if (!this.runningHere.has(`${model}\n${queueJobId}`)) this.settle(model, queueJobId, outcome);
+    if (!this.runningHere.has(waitKey(model, queueJobId))) this.settle(model, queueJobId, outcome);
   }
 
   /** Starts (once) and waits for the event listener of `model`. */
-  ready(model: string): Promise<QueueEvents> {
+  private ready(model: string): Promise<QueueEvents> {
     let events = this.events.get(model);
     if (!events) {
       events = this.listen(model);
@@ -197,4 +196,9 @@ export class JobWaiter {
     await events.waitUntilReady();
     return events;
   }
+}
+
+/** One waited-for job: model and queue job id, which alone may repeat across models. */
+function waitKey(model: string, queueJobId: string): string {
+  return `${model}\n${queueJobId}`;
 }
