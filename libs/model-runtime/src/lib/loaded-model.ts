@@ -158,7 +158,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const buffers = new BufferPool(instances + 2);
   const defaultThread: SessionOptions['thread'] = options.thread === 'main' ? 'main' : 'worker';
   const spinning = options.allowSpinning === true;
-  let soloSpins = false;
   const open = (provider?: ProviderPreference, how: { thread?: SessionOptions['thread']; threads?: number; spin?: boolean } = { threads: intraOpThreads }) =>
     createInferenceSession({
       buffers,
@@ -204,7 +203,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     const narrow = await Promise.all(Array.from({ length: instances }, () => open(opened.provider)));
     let solo: RunnableSession = opened.session;
     if (options.allowSpinning === 'auto') {
-      soloSpins = true;
       // The same session of every core, spinning: it runs only alone (see SessionPool).
       solo = (await open(opened.provider, { threads: soloThreads, spin: true })).session;
       await opened.session.release();
@@ -237,7 +235,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     session,
     provider: opened.provider,
     fallbackReason: opened.fallbackReason,
-    spinning: spinning ? 'all' : soloSpins ? 'solo' : 'none',
+    // Only the side-by-side pool has a solo instance beside its others.
+    spinning: spinning ? 'all' : options.allowSpinning === 'auto' && session.sessions.length > session.size ? 'solo' : 'none',
     loadSeconds: (performance.now() - started) / 1000,
     batcher,
     run: (feeds) => batcher.submit(feeds),
