@@ -1,24 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultReport, RecordedOn } from './fault-report';
-
-/** A fuzz run as `fuzz-app.ts` records it. */
-export interface FuzzRecord {
-  app: string;
-  cases: number;
-  valid: number;
-  clientErrors: number;
-  violationCount: number;
-  byStatus: Record<string, number>;
-  processes: { name: string; rssBeforeMb: number; rssAfterMb: number; stillUp: boolean }[];
-  durationMs: number;
-}
+import type { AppFuzzReport } from './fuzz-app';
 
 type Recorded<T> = T & Partial<RecordedOn> & { name: string };
 
 export interface RecordedReports {
   faults: Recorded<FaultReport>[];
-  fuzz: Recorded<FuzzRecord>[];
+  fuzz: Recorded<AppFuzzReport>[];
   /** Every report read, faults, fuzz runs and the others alike: for when and where they were recorded. */
   all: Recorded<object>[];
 }
@@ -33,7 +22,7 @@ export function readRecordedReports(dir: string): RecordedReports {
     : [];
   return {
     faults: all.filter((r) => r.name.startsWith('fault-')) as Recorded<FaultReport>[],
-    fuzz: all.filter((r) => r.name.startsWith('fuzz-')) as Recorded<FuzzRecord>[],
+    fuzz: all.filter((r) => r.name.startsWith('fuzz-')) as Recorded<AppFuzzReport>[],
     all,
   };
 }
@@ -77,13 +66,13 @@ export function faultTable(faults: Recorded<FaultReport>[]): string[] {
 }
 
 /** One row per fuzzed app: cases, how they were answered, violations, and every process's memory before and after. */
-export function fuzzTable(fuzz: Recorded<FuzzRecord>[]): string[] {
+export function fuzzTable(fuzz: Recorded<AppFuzzReport>[]): string[] {
   const statuses = (byStatus: Record<string, number>) =>
     Object.entries(byStatus)
       .sort(([a], [b]) => Number(a) - Number(b))
       .map(([status, n]) => `${status} × ${count(n)}`)
       .join(', ');
-  const memory = (processes: FuzzRecord['processes']) =>
+  const memory = (processes: AppFuzzReport['processes']) =>
     processes.map((p) => `${p.name} ${p.rssBeforeMb.toFixed(1)} → ${p.rssAfterMb.toFixed(1)} MB${p.stillUp ? '' : ' (down)'}`).join('; ');
   return [
     '| App | Cases | Valid results | 4xx | Violations | Answers | RSS before → after | Run time |',
